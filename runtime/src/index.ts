@@ -1,0 +1,25 @@
+/**
+ * @mcpgen/runtime: the protocol engine, server, client and transports that
+ * mcpgen-generated servers run on. Everything public is re-exported here.
+ */
+export { Peer, type IncomingRequest, type PeerOptions, type Progress, type RequestOptions } from "./protocol/engine.js";
+export * from "./protocol/jsonrpc.js";
+export * from "./protocol/types.js";
+export * from "./protocol/versions.js";
+
+export { McpServer, type Lifespan, type Middleware, type MiddlewareRequest, type ServerOptions, type RawRequestHandler, type RawNotificationHandler } from "./server/server.js";
+export { ServerSession } from "./server/session.js";
+export { Context, type ElicitOptions, type Logger } from "./server/context.js";
+export type { Registered } from "./server/registry.js";
+export type * from "./server/definitions.js";
+export * from "./server/content.js";
+export { UriTemplate, isUriTemplate } from "./server/uri-template.js";
+export { compileSchema, formatIssues, type ValidateFn, type ValidationIssue } from "./server/validation.js";
+export { serveStdio, runMain, type ServeStdioOptions, type RunMainOptions } from "./server/main.js";
+export { notImplemented } from "./server/not-implemented.js";
+
+export { McpClient, getDisplayName, type ClientOptions, type CallOptions, type ElicitationRequest, type LogMessage } from "./client/client.js";
+
+export type { Transport, TransportSink, SendOptions, MessageExtra, AuthInfo } from "./transports/transport.js";
+export { StdioServerTransport, StdioClientTransport, type StdioServerOptions, type StdioClientOptions } from "./transports/stdio.js";
+export { createMemoryTransportPair } from "./transports/memory.js";

@@ -1,0 +1,62 @@
+/**
+ * Protocol revisions of the session era, newest first, and the features that changed
+ * between them. Behaviour follows the version negotiated for each session.
+ */
+export const SESSION_PROTOCOL_VERSIONS = [
+  "2025-11-25",
+  "2025-06-18",
+  "2025-03-26",
+  "2024-11-05",
+] as const;
+
+export type SessionProtocolVersion = (typeof SESSION_PROTOCOL_VERSIONS)[number];
+
+export const LATEST_SESSION_VERSION: SessionProtocolVersion = "2025-11-25";
+
+/** What a transport assumes when the client never said (Streamable HTTP without the header). */
+export const DEFAULT_NEGOTIATED_VERSION: SessionProtocolVersion = "2025-03-26";
+
+export function isSupportedVersion(v: unknown): v is SessionProtocolVersion {
+  return typeof v === "string" && (SESSION_PROTOCOL_VERSIONS as readonly string[]).includes(v);
+}
+
+/** Revision dates compare correctly as strings (YYYY-MM-DD). */
+const atLeast = (v: string, since: string) => v >= since;
+
+/** Feature gates, one per behaviour that differs between revisions. */
+export interface Features {
+  /** JSON-RPC batches: only 2025-03-26 allowed them. */
+  batches: boolean;
+  /** Tool annotations and audio content (2025-03-26+). */
+  annotations: boolean;
+  /** outputSchema / structuredContent, titles, resource_link, elicitation, completion context (2025-06-18+). */
+  structuredOutput: boolean;
+  titles: boolean;
+  resourceLinks: boolean;
+  elicitation: boolean;
+  /** Icons, URL-mode elicitation, sampling with tools, Implementation description/websiteUrl (2025-11-25+). */
+  icons: boolean;
+  urlElicitation: boolean;
+  samplingTools: boolean;
+}
+
+const cache = new Map<string, Features>();
+
+export function featuresOf(version: string): Features {
+  let f = cache.get(version);
+  if (!f) {
+    f = {
+      batches: version === "2025-03-26",
+      annotations: atLeast(version, "2025-03-26"),
+      structuredOutput: atLeast(version, "2025-06-18"),
+      titles: atLeast(version, "2025-06-18"),
+      resourceLinks: atLeast(version, "2025-06-18"),
+      elicitation: atLeast(version, "2025-06-18"),
+      icons: atLeast(version, "2025-11-25"),
+      urlElicitation: atLeast(version, "2025-11-25"),
+      samplingTools: atLeast(version, "2025-11-25"),
+    };
+    cache.set(version, f);
+  }
+  return f;
+}

@@ -1,0 +1,196 @@
+import { ErrorCode, McpError, type RequestId } from "../protocol/jsonrpc.js";
+import type { IncomingRequest, RequestOptions } from "../protocol/engine.js";
+import type {
+  ClientCapabilities,
+  CreateMessageParams,
+  CreateMessageResult,
+  ElicitResult,
+  Implementation,
+  JsonSchema,
+  LoggingLevel,
+  ReadResourceResult,
+  Root,
+} from "../protocol/types.js";
+import type { AuthInfo } from "../transports/transport.js";
+import type { ServerSession } from "./session.js";
+
+export type LogFn = (data: unknown, logger?: string) => Promise<void>;
+
+/** Logging to the client (`notifications/message`), honouring the level it asked for. */
+export interface Logger extends Record<LoggingLevel, LogFn> {
+  log(level: LoggingLevel, data: unknown, logger?: string): Promise<void>;
+}
+
+export interface ElicitOptions {
+  /** Validates the accepted content (a precompiled validator for the form's schema). */
+  validate?: (content: unknown) => boolean;
+  timeoutMs?: number;
+}
+
+/**
+ * Everything a handler can do besides computing its result. One is made per request;
+ * the typed, per-item variants the generator emits extend it.
+ */
+export class Context<App = unknown> {
+  /** @internal */
+  constructor(
+    /** The session (connection) this request arrived on. */
+    readonly session: ServerSession,
+    private readonly req: IncomingRequest,
+  ) {}
+
+  get requestId(): RequestId {
+    return this.req.id;
+  }
+  get method(): string {
+    return this.req.method;
+  }
+  /** Aborted when the client cancels the request or the connection closes. */
+  get signal(): AbortSignal {
+    return this.req.signal;
+  }
+  /** The application context made by the server's lifespan hook. */
+  get app(): App {
+    return this.session.server.app as App;
+  }
+  /** The caller's verified identity (HTTP transports with auth). */
+  get auth(): AuthInfo | undefined {
+    return this.req.extra?.authInfo;
+  }
+  get sessionId(): string | undefined {
+    return this.session.id;
+  }
+  get protocolVersion(): string {
+    return this.session.protocolVersion;
+  }
+  get clientInfo(): Implementation | undefined {
+    return this.session.clientInfo;
+  }
+  get clientCapabilities(): ClientCapabilities {
+    return this.session.clientCapabilities;
+  }
+  /** The `_meta` object the client sent with this request. */
+  get meta(): Record<string, unknown> | undefined {
+    return this.req.params._meta as Record<string, unknown> | undefined;
+  }
+
+  private logger?: Logger;
+  get log(): Logger {
+    if (!this.logger) {
+      const log = (level: LoggingLevel, data: unknown, logger?: string) =>
+        this.session.sendLog(level, data, logger, this.req.id);
+      const l = { log } as Logger;
+      for (const level of ["debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"] as const) {
+        l[level] = (data, logger) => log(level, data, logger);
+      }
+      this.logger = l;
+    }
+    return this.logger;
+  }
+
+  /** Reports progress when the client asked for it (a progressToken); otherwise does nothing. */
+  async progress(progress: number, total?: number, message?: string): Promise<void> {
+    const token = (this.meta as { progressToken?: string | number } | undefined)?.progressToken;
+    if (token === undefined) return;
+    const params: Record<string, unknown> = { progressToken: token, progress };
+    if (total !== undefined) params.total = total;
+    if (message !== undefined) params.message = message;
+    await this.session.peer.notify("notifications/progress", params, { relatedRequestId: this.req.id });
+  }
+
+  /** Reads another resource of this server, as a client would. */
+  readResource(uri: string): Promise<ReadResourceResult> {
+    return this.session.readResource(uri, this);
+  }
+
+  /** Tells subscribed clients that a resource changed. */
+  notifyResourceUpdated(uri: string): Promise<void> {
+    return this.session.server.notifyResourceUpdated(uri);
+  }
+
+  /** Asks the user for structured input (form-mode elicitation). */
+  async elicitForm<T = Record<string, unknown>>(
+    message: string,
+    requestedSchema: JsonSchema,
+    options: ElicitOptions = {},
+  ): Promise<ElicitResult<T>> {
+    this.require("elicitation", this.session.features.elicitation, this.hasElicitation("form"), "form elicitation");
+    const result = await this.clientRequest<ElicitResult<T>>(
+      "elicitation/create",
+      { mode: this.session.features.urlElicitation ? "form" : undefined, message, requestedSchema },
+      options.timeoutMs,
+    );
+    if (result.action === "accept" && options.validate && !options.validate(result.content)) {
+      throw new McpError(ErrorCode.InvalidParams, "The client's elicitation answer does not match the requested schema");
+    }
+    return result;
+  }
+
+  /** Sends the user to a URL (URL-mode elicitation, 2025-11-25). */
+  async elicitUrl(message: string, url: string, elicitationId: string = crypto.randomUUID()): Promise<ElicitResult> {
+    this.require("elicitation", this.session.features.urlElicitation, this.hasElicitation("url"), "URL elicitation");
+    return this.clientRequest<ElicitResult>("elicitation/create", { mode: "url", message, url, elicitationId });
+  }
+
+  /** Asks the client's model for a completion; a string is sent as one user message. */
+  async sample(request: CreateMessageParams | string, options: { timeoutMs?: number } = {}): Promise<CreateMessageResult> {
+    const params: CreateMessageParams =
+      typeof request === "string"
+        ? { messages: [{ role: "user", content: { type: "text", text: request } }], maxTokens: 1000 }
+        : request;
+    const caps = this.session.clientCapabilities.sampling;
+    this.require("sampling", true, caps !== undefined, "sampling");
+    if (params.tools && params.tools.length > 0) {
+      this.require("sampling", this.session.features.samplingTools, caps?.tools !== undefined, "sampling with tools");
+    }
+    return this.clientRequest<CreateMessageResult>("sampling/createMessage", params as unknown as Record<string, unknown>, options.timeoutMs);
+  }
+
+  /** The client's roots (directories or URIs it exposes). */
+  async listRoots(): Promise<Root[]> {
+    this.require("roots", true, this.session.clientCapabilities.roots !== undefined, "roots");
+    const result = await this.clientRequest<{ roots: Root[] }>("roots/list", {});
+    return result.roots ?? [];
+  }
+
+  /** Low level: any request to the client, tied to this request. */
+  clientRequest<T>(method: string, params: Record<string, unknown>, timeoutMs?: number): Promise<T> {
+    const options: RequestOptions = { signal: this.signal, relatedRequestId: this.req.id };
+    if (timeoutMs !== undefined) options.timeoutMs = timeoutMs;
+    return this.session.peer.request<T>(method, stripUndefined(params), options);
+  }
+
+  /** Low level: any notification to the client, tied to this request. */
+  notify(method: string, params?: Record<string, unknown>): Promise<void> {
+    return this.session.peer.notify(method, params, { relatedRequestId: this.req.id });
+  }
+
+  private hasElicitation(mode: "form" | "url"): boolean {
+    const e = this.session.clientCapabilities.elicitation as Record<string, unknown> | undefined;
+    if (!e) return false;
+    // An empty elicitation capability means form mode only (2025-11-25).
+    if (mode === "form") return Object.keys(e).length === 0 || e.form !== undefined;
+    return e.url !== undefined;
+  }
+
+  private require(capability: string, versionAllows: boolean, clientHas: boolean, what: string): void {
+    if (!versionAllows) {
+      throw new McpError(
+        ErrorCode.InvalidRequest,
+        `${what} is not available: protocol version ${this.session.protocolVersion} does not support it`,
+      );
+    }
+    if (!clientHas) {
+      throw new McpError(
+        ErrorCode.InvalidRequest,
+        `${what} is not available: the client did not declare the '${capability}' capability`,
+        { requiredCapability: capability },
+      );
+    }
+  }
+}
+
+function stripUndefined(o: Record<string, unknown>): Record<string, unknown> {
+  for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
+  return o;
+}

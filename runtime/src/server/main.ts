@@ -1,0 +1,71 @@
+import { StdioServerTransport, type StdioServerOptions } from "../transports/stdio.js";
+import type { McpServer } from "./server.js";
+import type { ServerSession } from "./session.js";
+
+export interface ServeStdioOptions extends StdioServerOptions {
+  /** Exit the process once shut down (default: true when serving the process's own stdio). */
+  exit?: boolean;
+  /** Handle SIGINT/SIGTERM by draining and closing (default: same as `exit`). */
+  signals?: boolean;
+}
+
+/**
+ * Serves a server over stdio until its input ends or it is signalled; either way
+ * requests already in flight are answered before the server closes.
+ */
+export async function serveStdio(server: McpServer<any>, options: ServeStdioOptions = {}): Promise<ServerSession> {
+  const transport = new StdioServerTransport(options);
+  const session = await server.connect(transport);
+  const ownProcess = options.stdin === undefined;
+  const exit = options.exit ?? ownProcess;
+  let shuttingDown: Promise<void> | undefined;
+  const shutdown = (code: number) => {
+    shuttingDown ??= (async () => {
+      transport.pause();
+      await session.peer.drain();
+      await server.close();
+      if (exit) {
+        // Let the last responses reach the pipe before leaving.
+        process.stdout.write("", () => process.exit(code));
+      }
+    })();
+    return shuttingDown;
+  };
+  void transport.inputEnded.then(() => shutdown(0));
+  if (options.signals ?? exit) {
+    process.once("SIGINT", () => void shutdown(0));
+    process.once("SIGTERM", () => void shutdown(0));
+  }
+  return session;
+}
+
+export interface RunMainOptions {
+  argv?: string[];
+}
+
+/**
+ * The entry point generated servers call: `--stdio` (default) or `--http [port]`.
+ * Transports are loaded on demand so a stdio server never loads HTTP code.
+ */
+export async function runMain(server: McpServer<any>, options: RunMainOptions = {}): Promise<void> {
+  const argv = options.argv ?? process.argv.slice(2);
+  if (argv.includes("--help") || argv.includes("-h")) {
+    process.stderr.write(`Usage: ${server.info.name} [--stdio | --http [port]]\n`);
+    return;
+  }
+  if (argv.includes("--http")) {
+    // A variable specifier: the HTTP module is optional and loaded only when asked for.
+    const specifier = "./main-http.js";
+    const http: { runHttp(server: McpServer<any>, argv: string[]): Promise<void> } | undefined = await import(specifier).catch(
+      () => undefined,
+    );
+    if (!http) {
+      process.stderr.write("This build of @mcpgen/runtime has no HTTP transport yet; use --stdio.\n");
+      process.exitCode = 2;
+      return;
+    }
+    await http.runHttp(server, argv);
+    return;
+  }
+  await serveStdio(server);
+}

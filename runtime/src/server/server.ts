@@ -1,0 +1,219 @@
+import type { Implementation, ServerCapabilities } from "../protocol/types.js";
+import type { Transport } from "../transports/transport.js";
+import type { Context } from "./context.js";
+import type {
+  PromptDefinition,
+  ResourceDefinition,
+  ResourceTemplateDefinition,
+  ToolDefinition,
+} from "./definitions.js";
+import { Registry, type Registered } from "./registry.js";
+import { ServerSession } from "./session.js";
+import { UriTemplate } from "./uri-template.js";
+import { LazyValidator } from "./validation.js";
+import type { CompletionHandler } from "./definitions.js";
+
+/** Start and stop hooks run once around the server; `start`'s value is `ctx.app`. */
+export interface Lifespan<App> {
+  start(server: McpServer<App>): App | Promise<App>;
+  stop?(app: App, server: McpServer<App>): void | Promise<void>;
+}
+
+/** What every request passes through: call `next()` to continue, or throw to refuse. */
+export type Middleware = (request: MiddlewareRequest, next: () => Promise<unknown>) => Promise<unknown>;
+
+export interface MiddlewareRequest {
+  method: string;
+  params: Record<string, unknown>;
+  ctx: Context<any>;
+}
+
+/** Low-level handler for any method, built-in or custom (as the Python SDK's low-level server). */
+export type RawRequestHandler = (params: Record<string, unknown>, ctx: Context<any>) => unknown;
+export type RawNotificationHandler = (params: Record<string, unknown>, session: ServerSession) => void;
+
+export interface ServerOptions<App = unknown> {
+  instructions?: string;
+  /** Items per page on every list (default 100). */
+  pageSize?: number;
+  /** Capabilities to advertise beyond those derived from what is registered. */
+  capabilities?: ServerCapabilities;
+  lifespan?: Lifespan<App>;
+  /** Errors with no one to answer (a handler crash behind a -32603, a failed send). */
+  onerror?: (error: Error) => void;
+}
+
+/** @internal Runtime state kept beside each tool definition. */
+export interface ToolEntry {
+  def: ToolDefinition;
+  input: LazyValidator;
+  output?: LazyValidator;
+}
+export interface TemplateEntry {
+  def: ResourceTemplateDefinition;
+  template: UriTemplate;
+}
+export type PromptEntry = PromptDefinition;
+export type ResourceEntry = ResourceDefinition;
+
+/**
+ * An MCP server: what it offers (tools, resources, templates, prompts), shared by
+ * every session that connects to it. Sessions hold what is per client.
+ */
+export class McpServer<App = unknown> {
+  readonly info: Implementation;
+  readonly options: ServerOptions<App>;
+  readonly sessions = new Set<ServerSession>();
+  readonly middleware: Middleware[] = [];
+  readonly rawRequestHandlers = new Map<string, RawRequestHandler>();
+  readonly rawNotificationHandlers = new Map<string, RawNotificationHandler>();
+
+  /** @internal */ readonly tools = new Registry<ToolEntry & { enabled?: boolean }>(() => this.listChanged("tools"));
+  /** @internal */ readonly resources = new Registry<ResourceEntry>(() => this.listChanged("resources"));
+  /** @internal */ readonly templates = new Registry<TemplateEntry & { enabled?: boolean }>(() => this.listChanged("resources"));
+  /** @internal */ readonly prompts = new Registry<PromptEntry>(() => this.listChanged("prompts"));
+
+  private appValue: App | undefined;
+  private starting?: Promise<void>;
+  private stopped = false;
+  private readonly pendingListChanges = new Set<"tools" | "resources" | "prompts">();
+
+  constructor(info: Implementation, options: ServerOptions<App> = {}) {
+    this.info = info;
+    this.options = options;
+  }
+
+  get pageSize(): number {
+    return this.options.pageSize ?? 100;
+  }
+
+  /** The lifespan's value; undefined before `start()` or without a lifespan. */
+  get app(): App {
+    return this.appValue as App;
+  }
+
+  tool<In = any>(def: ToolDefinition<In, any>): Registered {
+    const entry: ToolEntry & { enabled?: boolean } = {
+      def: def as ToolDefinition,
+      enabled: def.enabled,
+      input: new LazyValidator(def.inputSchema ?? { type: "object" }, def.validateInput),
+      output: def.outputSchema ? new LazyValidator(def.outputSchema, def.validateOutput) : undefined,
+    };
+    return this.tools.add(def.name, entry, "Tool");
+  }
+
+  resource(def: ResourceDefinition<any>): Registered {
+    return this.resources.add(def.uri, def, "Resource");
+  }
+
+  resourceTemplate<Vars = Record<string, string>>(def: ResourceTemplateDefinition<Vars, any>): Registered {
+    const entry = { def: def as ResourceTemplateDefinition, template: new UriTemplate(def.uriTemplate), enabled: def.enabled };
+    return this.templates.add(def.uriTemplate, entry, "Resource template");
+  }
+
+  prompt<Args = Record<string, string>>(def: PromptDefinition<Args, any>): Registered {
+    return this.prompts.add(def.name, def as PromptDefinition, "Prompt");
+  }
+
+  /** Adds middleware; it runs around every request, in the order added. */
+  use(middleware: Middleware): this {
+    this.middleware.push(middleware);
+    return this;
+  }
+
+  /** Replaces or adds the handler of a method (low-level access). */
+  setRequestHandler(method: string, handler: RawRequestHandler): this {
+    this.rawRequestHandlers.set(method, handler);
+    return this;
+  }
+
+  setNotificationHandler(method: string, handler: RawNotificationHandler): this {
+    this.rawNotificationHandlers.set(method, handler);
+    return this;
+  }
+
+  /** Capabilities derived from what is registered, merged with the configured ones. */
+  capabilities(): ServerCapabilities {
+    const caps: ServerCapabilities = { logging: {} };
+    if (this.tools.size > 0) caps.tools = { listChanged: true };
+    if (this.resources.size > 0 || this.templates.size > 0) {
+      let subscribe = false;
+      for (const r of this.resources.enabledDefs()) subscribe ||= r.subscribe === true;
+      for (const t of this.templates.enabledDefs()) subscribe ||= t.def.subscribe === true;
+      caps.resources = subscribe ? { subscribe: true, listChanged: true } : { listChanged: true };
+    }
+    if (this.prompts.size > 0) caps.prompts = { listChanged: true };
+    if (this.hasCompletions()) caps.completions = {};
+    return { ...caps, ...this.options.capabilities };
+  }
+
+  private hasCompletions(): boolean {
+    for (const p of this.prompts.enabledDefs()) if (p.complete && Object.keys(p.complete).length > 0) return true;
+    for (const t of this.templates.enabledDefs()) if (t.def.complete && Object.keys(t.def.complete).length > 0) return true;
+    return this.rawRequestHandlers.has("completion/complete");
+  }
+
+  /** Runs the lifespan's start hook once; connecting a transport does this for you. */
+  start(): Promise<void> {
+    this.starting ??= (async () => {
+      if (this.options.lifespan) this.appValue = await this.options.lifespan.start(this);
+    })();
+    return this.starting;
+  }
+
+  /** Serves one client over a transport; resolves once the transport is listening. */
+  async connect(transport: Transport): Promise<ServerSession> {
+    await this.start();
+    const session = new ServerSession(this, transport.sessionId);
+    this.sessions.add(session);
+    session.peer.onClose(() => this.sessions.delete(session));
+    await session.peer.connect(transport);
+    return session;
+  }
+
+  /** Closes every session, then runs the lifespan's stop hook. */
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.sessions].map((s) => s.close()));
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.starting && this.options.lifespan?.stop) {
+      await this.starting;
+      await this.options.lifespan.stop(this.appValue as App, this);
+    }
+  }
+
+  /** Tells every session subscribed to `uri` that it changed. */
+  async notifyResourceUpdated(uri: string): Promise<void> {
+    const sends: Promise<void>[] = [];
+    for (const s of this.sessions) if (s.isSubscribed(uri)) sends.push(s.peer.notify("notifications/resources/updated", { uri }));
+    await Promise.all(sends);
+  }
+
+  /** Coalesces list changes made in one tick into one notification per list. */
+  private listChanged(kind: "tools" | "resources" | "prompts"): void {
+    if (this.sessions.size === 0) return;
+    if (this.pendingListChanges.size === 0) {
+      queueMicrotask(() => {
+        const kinds = [...this.pendingListChanges];
+        this.pendingListChanges.clear();
+        for (const s of this.sessions) for (const k of kinds) s.sendListChanged(k);
+      });
+    }
+    this.pendingListChanges.add(kind);
+  }
+
+  /** @internal Looks up the completion handler for a prompt argument or template variable. */
+  completionHandler(ref: { type: string; name?: string; uri?: string }, argument: string): CompletionHandler | undefined | null {
+    if (ref.type === "ref/prompt") {
+      const p = this.prompts.get(String(ref.name));
+      if (!p) return null;
+      return p.complete?.[argument];
+    }
+    if (ref.type === "ref/resource") {
+      const t = this.templates.get(String(ref.uri));
+      if (!t) return this.resources.get(String(ref.uri)) ? undefined : null;
+      return t.def.complete?.[argument];
+    }
+    return null;
+  }
+}

@@ -1,0 +1,209 @@
+import { Peer, type IncomingRequest } from "../protocol/engine.js";
+import { ErrorCode, McpError, invalidParams, type RequestId } from "../protocol/jsonrpc.js";
+import {
+  LOGGING_LEVELS,
+  type ClientCapabilities,
+  type Implementation,
+  type InitializeResult,
+  type LoggingLevel,
+  type ReadResourceResult,
+} from "../protocol/types.js";
+import {
+  LATEST_SESSION_VERSION,
+  featuresOf,
+  isSupportedVersion,
+  type Features,
+} from "../protocol/versions.js";
+import { Context } from "./context.js";
+import { paginate } from "./pagination.js";
+import { complete, getPrompt, promptView } from "./prompts.js";
+import { canSubscribe, listResources, readResource, templateView } from "./resources.js";
+import type { McpServer } from "./server.js";
+import { callTool, toolView } from "./tools.js";
+
+type Builtin = (s: ServerSession, params: Record<string, unknown>, ctx: Context<any>) => unknown;
+
+/** Which capability a method needs the server to have advertised. */
+const NEEDS: Record<string, "tools" | "resources" | "prompts" | "completions" | "logging"> = {
+  "tools/list": "tools",
+  "tools/call": "tools",
+  "resources/list": "resources",
+  "resources/templates/list": "resources",
+  "resources/read": "resources",
+  "resources/subscribe": "resources",
+  "resources/unsubscribe": "resources",
+  "prompts/list": "prompts",
+  "prompts/get": "prompts",
+  "completion/complete": "completions",
+  "logging/setLevel": "logging",
+};
+
+const BUILTINS: Record<string, Builtin> = {
+  initialize: (s, p) => s.initialize(p),
+  ping: () => ({}),
+  "tools/list": (s, p) => s.list(p, "tools", s.server.tools.view(s.protocolVersion, (e) => toolView(e, s.features))),
+  "tools/call": (s, p, ctx) => callTool(s.server, p, ctx, s.features),
+  "resources/list": async (s, p, ctx) => s.list(p, "resources", await listResources(s.server, s.features, s.protocolVersion, ctx)),
+  "resources/templates/list": (s, p) =>
+    s.list(p, "resourceTemplates", s.server.templates.view(s.protocolVersion, (e) => templateView(e, s.features))),
+  "resources/read": (s, p, ctx) => readResource(s.server, p.uri, ctx),
+  "resources/subscribe": (s, p) => s.subscribe(p.uri, true),
+  "resources/unsubscribe": (s, p) => s.subscribe(p.uri, false),
+  "prompts/list": (s, p) => s.list(p, "prompts", s.server.prompts.view(s.protocolVersion, (d) => promptView(d, s.features))),
+  "prompts/get": (s, p, ctx) => getPrompt(s.server, p, ctx),
+  "completion/complete": (s, p, ctx) => complete(s.server, p, ctx),
+  "logging/setLevel": (s, p) => s.setLogLevel(p.level),
+};
+
+/**
+ * One client's connection: the negotiated revision, its capabilities, log level and
+ * subscriptions. Dispatches every request to the server's built-in handlers, the
+ * author's raw handlers, and middleware.
+ */
+export class ServerSession {
+  readonly peer: Peer;
+  protocolVersion: string = LATEST_SESSION_VERSION;
+  features: Features = featuresOf(LATEST_SESSION_VERSION);
+  clientInfo?: Implementation;
+  clientCapabilities: ClientCapabilities = {};
+  initialized = false;
+  /** Whether the client sent notifications/initialized. */
+  ready = false;
+  private logLevelIndex = 0;
+  private readonly subscriptions = new Set<string>();
+
+  constructor(
+    readonly server: McpServer<any>,
+    readonly id: string | undefined,
+  ) {
+    this.peer = new Peer({
+      onerror: server.options.onerror ?? ((e) => process.stderr.write(`[mcp] ${e.stack ?? e.message}\n`)),
+      allowBatch: () => this.features.batches,
+    });
+    this.peer.fallbackRequestHandler = (params, req) => this.dispatch(params, req);
+    this.peer.notificationHandlers.set("notifications/initialized", () => {
+      this.ready = true;
+    });
+    this.peer.onClose(() => this.subscriptions.clear());
+    for (const [method, handler] of server.rawNotificationHandlers) {
+      this.peer.notificationHandlers.set(method, (params) => handler(params, this));
+    }
+  }
+
+  private dispatch(params: Record<string, unknown>, req: IncomingRequest): unknown {
+    const method = req.method;
+    if (!this.initialized && method !== "initialize" && method !== "ping") {
+      throw new McpError(ErrorCode.InvalidRequest, `Received '${method}' before initialize: the client must initialize the session first`);
+    }
+    const raw = this.server.rawRequestHandlers.get(method);
+    const builtin = raw ? undefined : BUILTINS[method];
+    if (!raw && !builtin) throw new McpError(ErrorCode.MethodNotFound, `Method not found: ${method}`);
+    if (builtin) {
+      const needs = NEEDS[method];
+      if (needs && this.capabilitiesCache && this.capabilitiesCache[needs] === undefined) {
+        throw new McpError(ErrorCode.MethodNotFound, `Method not found: ${method} (the server has no ${needs})`);
+      }
+    }
+    const ctx = new Context<any>(this, req);
+    const run = raw ? () => raw(params, ctx) : () => builtin!(this, params, ctx);
+    const mws = this.server.middleware;
+    if (mws.length === 0) return run();
+    const request = { method, params, ctx };
+    const step = (i: number): Promise<unknown> =>
+      i === mws.length ? Promise.resolve().then(run) : mws[i]!(request, () => step(i + 1));
+    return step(0);
+  }
+
+  private capabilitiesCache?: ReturnType<McpServer["capabilities"]>;
+
+  /** @internal */
+  initialize(p: Record<string, unknown>): InitializeResult {
+    if (this.initialized) throw new McpError(ErrorCode.InvalidRequest, "Invalid Request: the session is already initialized");
+    const requested = p.protocolVersion;
+    if (typeof requested !== "string") throw invalidParams("initialize needs a string 'protocolVersion'");
+    if (p.capabilities !== undefined && (typeof p.capabilities !== "object" || p.capabilities === null)) {
+      throw invalidParams("initialize: 'capabilities' must be an object");
+    }
+    // Echo a version we speak, else offer our latest and let the client decide.
+    this.protocolVersion = isSupportedVersion(requested) ? requested : LATEST_SESSION_VERSION;
+    this.features = featuresOf(this.protocolVersion);
+    this.clientCapabilities = (p.capabilities as ClientCapabilities) ?? {};
+    this.clientInfo = p.clientInfo as Implementation | undefined;
+    this.initialized = true;
+    this.capabilitiesCache = this.server.capabilities();
+    const result: InitializeResult = {
+      protocolVersion: this.protocolVersion,
+      capabilities: this.capabilitiesCache,
+      serverInfo: this.serverInfo(),
+    };
+    if (this.server.options.instructions !== undefined) result.instructions = this.server.options.instructions;
+    return result;
+  }
+
+  private serverInfo(): Implementation {
+    const { name, version, title, description, websiteUrl, icons } = this.server.info;
+    const info: Implementation = { name, version };
+    if (title !== undefined && this.features.titles) info.title = title;
+    if (description !== undefined && this.features.icons) info.description = description;
+    if (websiteUrl !== undefined && this.features.icons) info.websiteUrl = websiteUrl;
+    if (icons !== undefined && this.features.icons) info.icons = icons;
+    return info;
+  }
+
+  /** @internal One page of a list result. */
+  list(p: Record<string, unknown>, key: string, items: readonly unknown[]): Record<string, unknown> {
+    const { page, nextCursor } = paginate(items, p.cursor, this.server.pageSize);
+    return nextCursor === undefined ? { [key]: page } : { [key]: page, nextCursor };
+  }
+
+  /** @internal */
+  subscribe(uri: unknown, on: boolean): Record<string, never> {
+    if (typeof uri !== "string") throw invalidParams("resources/subscribe needs a string 'uri'");
+    if (on) {
+      if (this.capabilitiesCache?.resources?.subscribe !== true) {
+        throw new McpError(ErrorCode.MethodNotFound, "Method not found: resources/subscribe (no resource is subscribable)");
+      }
+      if (!canSubscribe(this.server, uri)) throw invalidParams(`Resource is not subscribable: ${uri}`, { uri });
+      this.subscriptions.add(uri);
+    } else {
+      this.subscriptions.delete(uri);
+    }
+    return {};
+  }
+
+  isSubscribed(uri: string): boolean {
+    return this.subscriptions.has(uri);
+  }
+
+  /** @internal */
+  setLogLevel(level: unknown): Record<string, never> {
+    const i = LOGGING_LEVELS.indexOf(level as LoggingLevel);
+    if (i < 0) throw invalidParams(`Invalid log level: ${JSON.stringify(level)}; expected one of ${LOGGING_LEVELS.join(", ")}`);
+    this.logLevelIndex = i;
+    return {};
+  }
+
+  /** Sends notifications/message unless the client asked for a higher level. */
+  sendLog(level: LoggingLevel, data: unknown, logger: string | undefined, relatedRequestId?: RequestId): Promise<void> {
+    if (LOGGING_LEVELS.indexOf(level) < this.logLevelIndex || !this.initialized) return Promise.resolve();
+    const params: Record<string, unknown> = { level, data };
+    if (logger !== undefined) params.logger = logger;
+    return this.peer.notify("notifications/message", params, { relatedRequestId });
+  }
+
+  /** @internal */
+  sendListChanged(kind: "tools" | "resources" | "prompts"): void {
+    if (!this.initialized || this.capabilitiesCache?.[kind] === undefined) return;
+    void this.peer.notify(`notifications/${kind}/list_changed`);
+  }
+
+  /** @internal */
+  readResource(uri: string, ctx: Context<any>): Promise<ReadResourceResult> {
+    return readResource(this.server, uri, ctx);
+  }
+
+  /** Closes this session's connection after in-flight requests finish. */
+  async close(): Promise<void> {
+    await this.peer.close();
+  }
+}

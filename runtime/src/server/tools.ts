@@ -1,0 +1,101 @@
+import { ErrorCode, McpError, invalidParams } from "../protocol/jsonrpc.js";
+import type { CallToolResult, ContentBlock, Tool } from "../protocol/types.js";
+import type { Features } from "../protocol/versions.js";
+import { isToolResult, ToolError } from "./content.js";
+import type { Context } from "./context.js";
+import type { McpServer, ToolEntry } from "./server.js";
+
+/** The tools/list entry of a tool, shaped for what the negotiated revision knows. */
+export function toolView(entry: ToolEntry, f: Features): Tool {
+  const d = entry.def;
+  const t: Tool = { name: d.name, inputSchema: d.inputSchema ?? { type: "object" } };
+  if (d.title !== undefined && f.titles) t.title = d.title;
+  if (d.description !== undefined) t.description = d.description;
+  if (d.outputSchema !== undefined && f.structuredOutput) t.outputSchema = d.outputSchema;
+  if (d.annotations !== undefined && f.annotations) t.annotations = d.annotations;
+  if (d.icons !== undefined && f.icons) t.icons = d.icons;
+  if (d.execution !== undefined && f.icons) t.execution = d.execution;
+  if (d._meta !== undefined) t._meta = d._meta;
+  return t;
+}
+
+const errorResult = (text: string, content?: ContentBlock[]): CallToolResult => ({
+  content: content ?? [{ type: "text", text }],
+  isError: true,
+});
+
+/**
+ * tools/call: validation failures and handler exceptions become `isError` results the
+ * model can read and act on; only an unknown tool is a protocol error.
+ */
+export async function callTool(server: McpServer<any>, params: Record<string, unknown>, ctx: Context<any>, f: Features): Promise<CallToolResult> {
+  const name = params.name;
+  if (typeof name !== "string") throw invalidParams("tools/call needs a string 'name'");
+  const entry = server.tools.get(name);
+  if (!entry) throw invalidParams(`Unknown tool: ${name}`);
+  const args = params.arguments ?? {};
+  if (typeof args !== "object" || args === null || Array.isArray(args)) {
+    return errorResult(`Input validation error: arguments of tool '${name}' must be an object`);
+  }
+  const inputProblem = await entry.input.check(args);
+  if (inputProblem) return errorResult(`Input validation error for tool '${name}':\n${inputProblem}`);
+
+  let value: unknown;
+  try {
+    value = await entry.def.handler(args, ctx);
+  } catch (error) {
+    if (error instanceof ToolError) return errorResult(error.message, error.content);
+    if (error instanceof McpError && error.code !== ErrorCode.InternalError) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    return errorResult(`Error executing tool ${name}: ${message}`);
+  }
+  const result = toResult(entry, value);
+  if (result.isError) return result; // error results are never checked against outputSchema
+  if (entry.output) {
+    const outputProblem = await entry.output.check(result.structuredContent);
+    if (outputProblem) {
+      throw new McpError(ErrorCode.InternalError, `Tool '${name}' returned output that does not match its outputSchema:\n${outputProblem}`);
+    }
+  }
+  if (!f.structuredOutput && result.structuredContent !== undefined) delete result.structuredContent;
+  if (!f.resourceLinks) result.content = result.content.map(downgradeLink);
+  return result;
+}
+
+function toResult(entry: ToolEntry, value: unknown): CallToolResult {
+  const d = entry.def;
+  if (isToolResult(value)) {
+    const r = { ...value } as CallToolResult;
+    if (d.outputSchema && !r.isError && r.structuredContent !== undefined && d.wrapOutput) {
+      r.structuredContent = { result: r.structuredContent };
+    }
+    if (d.outputSchema && !r.isError && r.structuredContent !== undefined && r.content.length === 0) {
+      r.content = [{ type: "text", text: JSON.stringify(r.structuredContent) }];
+    }
+    return r;
+  }
+  if (d.outputSchema) {
+    const structured = (d.wrapOutput ? { result: value } : value) as Record<string, unknown>;
+    // Older clients read the text block; newer ones read structuredContent.
+    return { content: [{ type: "text", text: JSON.stringify(structured) }], structuredContent: structured };
+  }
+  return { content: toContent(value) };
+}
+
+function toContent(value: unknown): ContentBlock[] {
+  if (value === undefined || value === null) return [];
+  if (typeof value === "string") return [{ type: "text", text: value }];
+  if (Array.isArray(value)) return value.flatMap(toContent);
+  if (typeof value === "object") {
+    const o = value as Record<string, unknown>;
+    if (Array.isArray(o.content)) return o.content as ContentBlock[];
+    if (typeof o.type === "string") return [o as unknown as ContentBlock];
+  }
+  return [{ type: "text", text: JSON.stringify(value) }];
+}
+
+/** resource_link arrived in 2025-06-18; older clients get the link as text. */
+function downgradeLink(block: ContentBlock): ContentBlock {
+  if (block.type !== "resource_link") return block;
+  return { type: "text", text: `${block.title ?? block.name}: ${block.uri}` };
+}

@@ -1,0 +1,156 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import type { Readable, Writable } from "node:stream";
+import type { JsonRpcMessage } from "../protocol/jsonrpc.js";
+import { LineReader } from "./line-reader.js";
+import type { Transport, TransportSink } from "./transport.js";
+
+/** Default frame limit: generous for embedded files, small enough to refuse abuse. */
+export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
+export interface StdioServerOptions {
+  stdin?: Readable;
+  stdout?: Writable;
+  maxMessageBytes?: number;
+  /**
+   * Send stray writes to stdout (console.log, process.stdout.write) to stderr, so they
+   * cannot corrupt the protocol stream. Default: true when using the process's stdout.
+   */
+  guardStdout?: boolean;
+}
+
+type WriteFn = (chunk: string) => boolean;
+
+/**
+ * Server side of stdio: newline-delimited JSON on stdin/stdout, one write per message.
+ * End of input does not close the session by itself: `inputEnded` resolves, and the
+ * owner lets in-flight requests answer before closing (see `serveStdio`).
+ */
+export class StdioServerTransport implements Transport {
+  readonly inputEnded: Promise<void>;
+  private endInput!: () => void;
+  private sink?: TransportSink;
+  private readonly stdin: Readable;
+  private readonly write: WriteFn;
+  private closed = false;
+  private readonly onData = (chunk: Buffer) => this.reader!.push(chunk);
+  private reader?: LineReader;
+
+  constructor(private readonly options: StdioServerOptions = {}) {
+    this.stdin = options.stdin ?? process.stdin;
+    const stdout = options.stdout ?? process.stdout;
+    this.write = stdout.write.bind(stdout) as WriteFn;
+    if (options.guardStdout ?? stdout === process.stdout) guardProcessStdout();
+    this.inputEnded = new Promise((resolve) => (this.endInput = resolve));
+  }
+
+  start(sink: TransportSink): void {
+    this.sink = sink;
+    this.reader = new LineReader(sink, this.options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES);
+    this.stdin.on("data", this.onData);
+    this.stdin.once("end", () => this.endInput());
+    this.stdin.once("error", () => this.endInput());
+  }
+
+  send(message: JsonRpcMessage | JsonRpcMessage[]): void {
+    if (this.closed) return;
+    this.write(JSON.stringify(message) + "\n");
+  }
+
+  /** Stops reading; messages already written stay written. */
+  pause(): void {
+    this.stdin.off("data", this.onData);
+    this.stdin.pause();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.pause();
+    this.closed = true;
+    this.endInput();
+    this.sink?.closed();
+  }
+}
+
+let guarded = false;
+
+/** Redirects everything else that writes to stdout into stderr (see StdioServerOptions). */
+function guardProcessStdout(): void {
+  if (guarded) return;
+  guarded = true;
+  const toStderr = process.stderr.write.bind(process.stderr);
+  const original = process.stdout.write.bind(process.stdout);
+  // The transport captured `original` before this point; everyone else now writes to stderr.
+  void original;
+  process.stdout.write = ((chunk: any, encoding?: any, cb?: any) => toStderr(chunk, encoding, cb)) as typeof process.stdout.write;
+}
+
+export interface StdioClientOptions {
+  command: string;
+  args?: string[];
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+  /** What to do with the server's stderr (default: inherit). */
+  stderr?: "inherit" | "pipe" | "ignore";
+  maxMessageBytes?: number;
+}
+
+/** Client side of stdio: spawns the server and talks over its stdin/stdout. */
+export class StdioClientTransport implements Transport {
+  private child?: ChildProcess;
+  private sink?: TransportSink;
+  private closing?: Promise<void>;
+
+  constructor(private readonly options: StdioClientOptions) {}
+
+  get process(): ChildProcess | undefined {
+    return this.child;
+  }
+
+  /** The server's stderr when `stderr: "pipe"` was chosen. */
+  get stderr(): Readable | null | undefined {
+    return this.child?.stderr;
+  }
+
+  start(sink: TransportSink): Promise<void> {
+    this.sink = sink;
+    const o = this.options;
+    return new Promise((resolve, reject) => {
+      const child = spawn(o.command, o.args ?? [], {
+        cwd: o.cwd,
+        env: { ...process.env, ...o.env } as NodeJS.ProcessEnv,
+        stdio: ["pipe", "pipe", o.stderr ?? "inherit"],
+      });
+      this.child = child;
+      const reader = new LineReader(sink, o.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES);
+      child.stdout!.on("data", (chunk: Buffer) => reader.push(chunk));
+      child.once("error", (error) => reject(error));
+      child.once("spawn", () => resolve());
+      child.once("close", () => sink.closed());
+      child.stdin!.on("error", () => {});
+    });
+  }
+
+  send(message: JsonRpcMessage | JsonRpcMessage[]): void {
+    this.child?.stdin?.write(JSON.stringify(message) + "\n");
+  }
+
+  /** Ends the server's input, then escalates to SIGTERM and SIGKILL if it lingers. */
+  close(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) {
+      this.sink?.closed();
+      return Promise.resolve();
+    }
+    this.closing ??= new Promise<void>((resolve) => {
+      const term = setTimeout(() => child.kill("SIGTERM"), 2000);
+      const kill = setTimeout(() => child.kill("SIGKILL"), 4000);
+      child.once("close", () => {
+        clearTimeout(term);
+        clearTimeout(kill);
+        resolve();
+      });
+      child.stdin?.end();
+    });
+    return this.closing;
+  }
+}

@@ -1,0 +1,45 @@
+import type { JsonRpcMessage, RequestId } from "../protocol/jsonrpc.js";
+
+/**
+ * Extra facts a transport knows about an incoming message (HTTP headers, the caller's
+ * verified identity). stdio leaves it empty.
+ */
+export interface MessageExtra {
+  authInfo?: AuthInfo;
+  /** Raw request headers, lower-cased (HTTP transports). */
+  headers?: Record<string, string | string[] | undefined>;
+}
+
+/** Identity of the caller, filled in by the auth layer of HTTP transports. */
+export interface AuthInfo {
+  token?: string;
+  subject?: string;
+  clientId?: string;
+  scopes: string[];
+  expiresAt?: number;
+  claims?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+export interface TransportSink {
+  /** A parsed JSON value: the engine checks the envelope, so a transport never has to. */
+  message(message: unknown, extra?: MessageExtra): void;
+  /** The transport could not parse a frame as JSON; the engine answers -32700. */
+  parseError(detail: string): void;
+  /** A frame was refused before parsing (too large); the engine answers -32600. */
+  invalidFrame?(detail: string): void;
+  closed(): void;
+}
+
+export interface SendOptions {
+  /** The incoming request this message belongs to (HTTP sends it on that request's stream). */
+  relatedRequestId?: RequestId;
+}
+
+/** The one interface every transport implements; it is all the engine needs. */
+export interface Transport {
+  start(sink: TransportSink): void | Promise<void>;
+  send(message: JsonRpcMessage | JsonRpcMessage[], options?: SendOptions): void | Promise<void>;
+  close(): Promise<void>;
+  readonly sessionId?: string;
+}

@@ -17,7 +17,9 @@ export { UriTemplate, isUriTemplate } from "./server/uri-template.js";
 export { compileSchema, formatIssues, type ValidateFn, type ValidationIssue } from "./server/validation.js";
 export { serveStdio, runMain, type ServeStdioOptions, type RunMainOptions } from "./server/main.js";
 export { notImplemented } from "./server/not-implemented.js";
+export { attachForms, type FormSpec } from "./server/forms.js";
 
+export { ToolCallError, structuredOf, checkToolResult } from "./client/typed.js";
 export { McpClient, getDisplayName, type ClientOptions, type CallOptions, type ElicitationRequest, type LogMessage } from "./client/client.js";
 
 export type { Transport, TransportSink, SendOptions, MessageExtra, AuthInfo } from "./transports/transport.js";

@@ -111,6 +111,9 @@ export function toolResult<T = unknown>(result: {
   return Object.assign({ content: result.content ?? [] } as CallToolResult, result, { [RESULT]: true as const });
 }
 
+/** What `toolResult()` returns: a result sent as is. */
+export type ExplicitToolResult = ReturnType<typeof toolResult>;
+
 export const isToolResult = (value: unknown): value is CallToolResult =>
   typeof value === "object" && value !== null && (value as any)[RESULT] === true;
 

@@ -1,0 +1,74 @@
+import type { Model } from "../model/build.js";
+import { toIdentifier, toTypeName } from "../model/names.js";
+
+const lit = (v: unknown) => JSON.stringify(v);
+const doc = (text: unknown) => (typeof text === "string" && text ? [`  /** ${text.replace(/\*\//g, "*\\/").replace(/\n/g, " ")} */`] : []);
+const method = (prefix: string, name: string) => toIdentifier(`${prefix}_${name}`);
+
+/**
+ * A typed client for this server: one method per tool, resource, template and prompt,
+ * taking and returning the generated types. Useful for tests and for other services.
+ */
+export function emitClient(model: Model): string {
+  const className = `${toTypeName(model.server.name)}Client`;
+  const L: string[] = [];
+  const needsTemplate = model.templates.length > 0;
+  L.push(
+    `import { McpClient, ${needsTemplate ? "UriTemplate, " : ""}checkToolResult, structuredOf, type CallOptions, type CallToolResult, type ClientOptions, type GetPromptResult, type Implementation, type ReadResourceResult, type Transport } from "@mcpgen/runtime";`,
+  );
+  L.push(`import type * as T from "./types.js";`);
+  L.push("");
+  for (const t of model.templates) L.push(`const ${t.ident}Template = new UriTemplate(${lit(t.uriTemplate)});`);
+  if (needsTemplate) L.push("");
+  L.push(`/** Typed client for the '${model.server.name}' MCP server. */`);
+  L.push(`export class ${className} {`);
+  L.push("  constructor(readonly mcp: McpClient) {}");
+  L.push("");
+  L.push("  /** Connects over a transport and initializes the session. */");
+  L.push(`  static async connect(transport: Transport, info: Implementation = { name: ${lit(`${model.server.name}-client`)}, version: "1.0.0" }, options?: ClientOptions): Promise<${className}> {`);
+  L.push("    const mcp = new McpClient(info, options);");
+  L.push("    await mcp.connect(transport);");
+  L.push(`    return new ${className}(mcp);`);
+  L.push("  }");
+  L.push("");
+  L.push("  close(): Promise<void> {");
+  L.push("    return this.mcp.close();");
+  L.push("  }");
+  for (const t of model.tools) {
+    L.push("");
+    L.push(...doc(t.meta.description));
+    const m = toIdentifier(t.name);
+    if (t.outputTypeSchema !== undefined) {
+      L.push(`  async ${m}(input: T.${t.typeName}Input, options?: CallOptions): Promise<T.${t.typeName}Output> {`);
+      L.push(`    return structuredOf<T.${t.typeName}Output>(${lit(t.name)}, await this.mcp.callTool(${lit(t.name)}, input as Record<string, unknown>, options), ${t.wrapOutput});`);
+    } else {
+      L.push(`  async ${m}(input: T.${t.typeName}Input, options?: CallOptions): Promise<CallToolResult> {`);
+      L.push(`    return checkToolResult(${lit(t.name)}, await this.mcp.callTool(${lit(t.name)}, input as Record<string, unknown>, options));`);
+    }
+    L.push("  }");
+  }
+  for (const r of model.resources) {
+    L.push("");
+    L.push(...doc(`Reads ${r.uri}.`));
+    L.push(`  ${method("read", r.name)}(options?: CallOptions): Promise<ReadResourceResult> {`);
+    L.push(`    return this.mcp.readResource(${lit(r.uri)}, options);`);
+    L.push("  }");
+  }
+  for (const t of model.templates) {
+    L.push("");
+    L.push(...doc(`Reads ${t.uriTemplate}.`));
+    L.push(`  ${method("read", t.name)}(params: T.${t.typeName}Params, options?: CallOptions): Promise<ReadResourceResult> {`);
+    L.push(`    return this.mcp.readResource(${t.ident}Template.expand(params as unknown as Record<string, string>), options);`);
+    L.push("  }");
+  }
+  for (const p of model.prompts) {
+    L.push("");
+    L.push(...doc(p.meta.description ?? `Gets the '${p.name}' prompt.`));
+    const optional = p.arguments.every((a) => !a.required);
+    L.push(`  ${method("get", p.name)}(args: T.${p.typeName}Args${optional ? " = {}" : ""}, options?: CallOptions): Promise<GetPromptResult> {`);
+    L.push(`    return this.mcp.getPrompt(${lit(p.name)}, args as unknown as Record<string, string>, options);`);
+    L.push("  }");
+  }
+  L.push("}");
+  return L.join("\n") + "\n";
+}

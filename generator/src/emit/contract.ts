@@ -1,0 +1,75 @@
+import type { Model } from "../model/build.js";
+import { HANDLER_EXPORTS, relativeImport } from "./layout.js";
+
+/**
+ * The handler contract: one type per function the author writes. Stubs are typed
+ * against these, so a schema change makes `tsc` point at the handler that no longer fits.
+ */
+export function emitContract(model: Model): string {
+  const L: string[] = [];
+  const runtimeTypes = ["Context", "CompletionContext", "CompletionReturn", "ElicitResult", "ExplicitToolResult", "PromptReturn", "Resource", "ResourceReturn", "ToolReturn"];
+  L.push(`import type { ${runtimeTypes.join(", ")} } from "@mcpgen/runtime";`);
+  L.push(`import type * as T from "./types.js";`);
+  if (model.lifespan) {
+    L.push(`import type { start } from "${relativeImport(model.paths.out, `${model.paths.handlers}/lifespan.ts`)}";`);
+  }
+  L.push("");
+  L.push("type MaybePromise<V> = V | Promise<V>;");
+  L.push("");
+  if (model.lifespan) {
+    L.push(`/** What \`start\` in ${model.paths.handlers}/lifespan.ts returns: \`ctx.app\` in every handler. */`);
+    L.push("export type AppContext = Awaited<ReturnType<typeof start>>;");
+  } else {
+    L.push("/** No lifespan in mcp.yaml (`lifespan: true` adds one), so handlers get no app context. */");
+    L.push("export type AppContext = undefined;");
+  }
+  L.push("");
+  L.push("/** The context every handler receives. */");
+  L.push("export type ServerContext = Context<AppContext>;");
+  L.push("");
+  L.push("/** Completes one prompt argument or template variable. */");
+  L.push("export type CompletionHandler = (value: string, context: CompletionContext, ctx: ServerContext) => MaybePromise<CompletionReturn>;");
+
+  for (const t of model.tools) {
+    L.push("");
+    let ctxType = "ServerContext";
+    if (t.forms.length > 0) {
+      ctxType = `${t.typeName}Context`;
+      L.push(`/** Context of the '${t.name}' tool, with its elicitation questions. */`);
+      L.push(`export interface ${ctxType} extends ServerContext {`);
+      L.push("  elicit: {");
+      for (const f of t.forms) {
+        L.push(`    /** Asks: ${JSON.stringify(f.message).slice(1, -1)} */`);
+        L.push(`    ${f.ident}(message?: string): Promise<ElicitResult<T.${f.typeName}>>;`);
+      }
+      L.push("  };");
+      L.push("}");
+    }
+    const ret = t.outputTypeSchema !== undefined ? `T.${t.typeName}Output | ExplicitToolResult` : "ToolReturn";
+    L.push(`/** Handler of the '${t.name}' tool. */`);
+    L.push(`export type ${t.typeName}Handler = (input: T.${t.typeName}Input, ctx: ${ctxType}) => MaybePromise<${ret}>;`);
+  }
+  for (const r of model.resources) {
+    if (r.text !== undefined || r.blob !== undefined) continue;
+    L.push("");
+    L.push(`/** Reads the '${r.name}' resource (${r.uri}). */`);
+    L.push(`export type ${r.typeName}Read = (uri: string, ctx: ServerContext) => MaybePromise<ResourceReturn>;`);
+  }
+  for (const t of model.templates) {
+    L.push("");
+    L.push(`/** Reads a '${t.name}' resource (${t.uriTemplate}). */`);
+    L.push(`export type ${t.typeName}Read = (params: T.${t.typeName}Params, uri: string, ctx: ServerContext) => MaybePromise<ResourceReturn>;`);
+    if (t.list) {
+      L.push(`/** Lists the concrete '${t.name}' resources for resources/list. */`);
+      L.push(`export type ${t.typeName}List = (ctx: ServerContext) => MaybePromise<(Omit<Resource, "name"> & { name?: string })[]>;`);
+    }
+  }
+  for (const p of model.prompts) {
+    if (!p.needsHandler) continue;
+    L.push("");
+    L.push(`/** Builds the '${p.name}' prompt. */`);
+    L.push(`export type ${p.typeName}Get = (args: T.${p.typeName}Args, ctx: ServerContext) => MaybePromise<PromptReturn>;`);
+  }
+  void HANDLER_EXPORTS;
+  return L.join("\n") + "\n";
+}

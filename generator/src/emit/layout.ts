@@ -1,0 +1,94 @@
+import { posix } from "node:path";
+import type { Model } from "../model/build.js";
+
+/** One function the author writes: its export name, contract type and stub. */
+export interface HandlerExport {
+  name: string;
+  type: string;
+  /** Parameter list of the stub, e.g. `(input, ctx)`. */
+  params: string;
+  doc: string;
+  /** The statement a fresh stub runs. */
+  body: string;
+}
+
+/** One handler file (the author's), with every export the wiring imports from it. */
+export interface HandlerFile {
+  /** Relative to the project root, POSIX. */
+  path: string;
+  kind: "tool" | "resource" | "template" | "prompt" | "lifespan";
+  itemName: string;
+  exports: HandlerExport[];
+}
+
+/** The export names each kind of handler file must provide. */
+export const HANDLER_EXPORTS = {
+  tool: "handler",
+  read: "read",
+  list: "list",
+  get: "get",
+} as const;
+
+const notImplemented = (kind: string, name: string, file: string) =>
+  `throw notImplemented(${JSON.stringify(kind)}, ${JSON.stringify(name)}, ${JSON.stringify(file)});`;
+
+/** Every handler file the manifest needs, in a stable order. */
+export function handlerFiles(model: Model): HandlerFile[] {
+  const files: HandlerFile[] = [];
+  const at = (file: string) => `${model.paths.handlers}/${file}`;
+  for (const t of model.tools) {
+    const path = at(t.file);
+    files.push({
+      path, kind: "tool", itemName: t.name,
+      exports: [{
+        name: HANDLER_EXPORTS.tool, type: `${t.typeName}Handler`, params: "(input, ctx)",
+        doc: (t.meta.description as string | undefined) ?? `The '${t.name}' tool.`,
+        body: notImplemented("Tool", t.name, path),
+      }],
+    });
+  }
+  for (const r of model.resources) {
+    if (r.text !== undefined || r.blob !== undefined) continue;
+    const path = at(r.file);
+    files.push({
+      path, kind: "resource", itemName: r.name,
+      exports: [{ name: HANDLER_EXPORTS.read, type: `${r.typeName}Read`, params: "(uri, ctx)", doc: `Contents of ${r.uri}.`, body: notImplemented("Resource", r.name, path) }],
+    });
+  }
+  for (const t of model.templates) {
+    const path = at(t.file);
+    const exports: HandlerExport[] = [
+      { name: HANDLER_EXPORTS.read, type: `${t.typeName}Read`, params: "(params, uri, ctx)", doc: `Contents of ${t.uriTemplate}.`, body: notImplemented("Resource template", t.name, path) },
+    ];
+    if (t.list) exports.push({ name: HANDLER_EXPORTS.list, type: `${t.typeName}List`, params: "(ctx)", doc: `The concrete ${t.uriTemplate} resources to list.`, body: "return [];" });
+    for (const c of t.complete) {
+      exports.push({ name: c.exportName, type: "CompletionHandler", params: "(value, context, ctx)", doc: `Suggestions for {${c.variable}}.`, body: "return [];" });
+    }
+    files.push({ path, kind: "template", itemName: t.name, exports });
+  }
+  for (const p of model.prompts) {
+    const completes = p.arguments.filter((a) => a.complete);
+    if (!p.needsHandler && completes.length === 0) continue;
+    const path = at(p.file);
+    const exports: HandlerExport[] = [];
+    if (p.needsHandler) {
+      exports.push({ name: HANDLER_EXPORTS.get, type: `${p.typeName}Get`, params: "(args, ctx)", doc: (p.meta.description as string | undefined) ?? `The '${p.name}' prompt.`, body: notImplemented("Prompt", p.name, path) });
+    }
+    for (const a of completes) {
+      exports.push({ name: a.exportName, type: "CompletionHandler", params: "(value, context, ctx)", doc: `Suggestions for the '${a.name}' argument.`, body: "return [];" });
+    }
+    files.push({ path, kind: "prompt", itemName: p.name, exports });
+  }
+  return files;
+}
+
+/** Import specifier from a file in `fromDir` to `toFile` (both relative to the project root), with a .js extension. */
+export function relativeImport(fromDir: string, toFile: string): string {
+  let rel = posix.relative(fromDir, toFile).replace(/\.ts$/, ".js");
+  if (!rel.startsWith(".")) rel = `./${rel}`;
+  return rel;
+}
+
+/** A module-scope identifier for a handler file's namespace import. */
+export const namespaceOf = (f: HandlerFile): string =>
+  `${f.kind}_${f.path.replace(/^.*\//, "").replace(/\.ts$/, "").replace(/[^A-Za-z0-9_$]/g, "_")}`;

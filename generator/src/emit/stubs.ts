@@ -1,0 +1,42 @@
+import { readFileSync } from "node:fs";
+import { dirname, posix } from "node:path";
+import { fileURLToPath } from "node:url";
+import Handlebars from "handlebars";
+import type { Model } from "../model/build.js";
+import { relativeImport, type HandlerFile, type HandlerExport } from "./layout.js";
+
+const templatesDir = posix.join(dirname(fileURLToPath(import.meta.url)).replace(/\\/g, "/"), "../../templates");
+const cache = new Map<string, Handlebars.TemplateDelegate>();
+
+function template(name: string): Handlebars.TemplateDelegate {
+  let t = cache.get(name);
+  if (!t) {
+    t = Handlebars.compile(readFileSync(posix.join(templatesDir, name), "utf8"), { noEscape: true, strict: true });
+    cache.set(name, t);
+  }
+  return t;
+}
+
+/** The first version of a handler file; written once, then the author's. */
+export function emitHandlerStub(model: Model, file: HandlerFile): string {
+  return template("handler.ts.hbs")({
+    typeImports: [...new Set(file.exports.map((e) => e.type))].sort().join(", "),
+    contractImport: relativeImport(posix.dirname(file.path), `${model.paths.out}/contract.ts`),
+    exports: file.exports,
+  });
+}
+
+/** One export appended to an existing handler file (re-runs add only what is missing). */
+export function emitHandlerExport(e: HandlerExport): string {
+  return `\n/** ${e.doc} */\nexport const ${e.name}: ${e.type} = async ${e.params} => {\n  ${e.body}\n};\n`;
+}
+
+export function emitLifespanStub(): string {
+  return template("lifespan.ts.hbs")({});
+}
+
+export function emitEntry(model: Model): string {
+  return template("entry.ts.hbs")({
+    wiringImport: relativeImport(posix.dirname(model.paths.entry), `${model.paths.out}/server.ts`),
+  });
+}

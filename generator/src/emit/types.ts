@@ -1,0 +1,100 @@
+import { compile } from "json-schema-to-typescript";
+import type { Model } from "../model/build.js";
+import { toTypeName } from "../model/names.js";
+import { toSharedDocumentRefs, typeRefName, type Schema } from "../model/schema-refs.js";
+
+/**
+ * Every TypeScript type of the server, from one JSON Schema document whose `$defs`
+ * hold the shared types and one entry per tool input/output, template parameters,
+ * prompt arguments and elicitation form. One compile means shared types are emitted
+ * once and reused by name.
+ */
+export async function emitTypes(model: Model): Promise<string> {
+  const defs: Record<string, Schema> = {};
+  const aliases: string[] = [];
+  const add = (typeName: string, schema: Schema, description?: string) => {
+    const target = pureTypeRef(schema);
+    if (target) {
+      // A bare reference becomes an alias, so the shared type keeps one name.
+      aliases.push(`${description ? `/** ${description} */\n` : ""}export type ${typeName} = ${toTypeName(target)};`);
+      return;
+    }
+    const s = typeof schema === "boolean" ? (schema ? {} : { not: {} }) : { ...(toSharedDocumentRefs(schema) as object) };
+    // The title names the generated type; the author's own title stays on the wire schema.
+    (s as Record<string, unknown>).title = typeName;
+    if (description && (s as Record<string, unknown>).description === undefined) (s as Record<string, unknown>).description = description;
+    defs[typeName] = s;
+  };
+  for (const t of model.types) add(t.typeName, t.schema);
+  for (const tool of model.tools) {
+    add(`${tool.typeName}Input`, tool.inputSchema === undefined ? { type: "object" } : sourceInput(model, tool.name), `Arguments of the '${tool.name}' tool.`);
+    if (tool.outputTypeSchema !== undefined) add(`${tool.typeName}Output`, tool.outputTypeSchema, `What the '${tool.name}' tool returns.`);
+    for (const f of tool.forms) add(f.typeName, sourceForm(model, tool.name, f.name), `Answer to the '${f.name}' question of '${tool.name}'.`);
+  }
+  for (const t of model.templates) {
+    add(`${t.typeName}Params`, sourceParams(model, t.name, t.variables), `Variables of the '${t.uriTemplate}' template.`);
+  }
+  for (const p of model.prompts) {
+    const properties: Record<string, Schema> = {};
+    for (const a of p.arguments) properties[a.name] = a.description ? { type: "string", description: a.description } : { type: "string" };
+    add(`${p.typeName}Args`, {
+      type: "object",
+      properties,
+      required: p.arguments.filter((a) => a.required).map((a) => a.name),
+      additionalProperties: false,
+    }, `Arguments of the '${p.name}' prompt.`);
+  }
+  const names = Object.keys(defs);
+  if (names.length === 0) return aliases.length > 0 ? aliases.join("\n") + "\n" : "export {};\n";
+  const root = {
+    title: "McpgenAllTypes",
+    type: "object",
+    properties: Object.fromEntries(names.map((n) => [n, { $ref: `#/$defs/${n}` }])),
+    additionalProperties: false,
+    $defs: defs,
+  };
+  const ts = await compile(root as any, "McpgenAllTypes", {
+    bannerComment: "",
+    format: false,
+    declareExternallyReferenced: true,
+    unreachableDefinitions: true,
+    additionalProperties: false,
+    strictIndexSignatures: false,
+    enableConstEnums: false,
+    $refOptions: { resolve: { external: false } } as any,
+  });
+  return cleanUp(ts) + (aliases.length > 0 ? "\n" + aliases.join("\n") + "\n" : "");
+}
+
+function pureTypeRef(schema: Schema): string | undefined {
+  if (typeof schema !== "object") return undefined;
+  const keys = Object.keys(schema).filter((k) => k !== "description");
+  return keys.length === 1 && keys[0] === "$ref" ? typeRefName(schema.$ref) : undefined;
+}
+
+/** The manifest's raw schemas (with #/types refs, not the inlined wire form). */
+function sourceInput(model: Model, toolName: string): Schema {
+  return (rawManifest(model).tools?.[toolName]?.input as Schema) ?? { type: "object" };
+}
+function sourceForm(model: Model, toolName: string, form: string): Schema {
+  return rawManifest(model).tools?.[toolName]?.elicit?.[form]?.schema as Schema;
+}
+function sourceParams(model: Model, resource: string, variables: string[]): Schema {
+  const params = (rawManifest(model).resources?.[resource]?.params ?? {}) as Record<string, Schema>;
+  const properties: Record<string, Schema> = {};
+  for (const v of variables) properties[v] = params[v] ?? { type: "string" };
+  return { type: "object", properties, required: variables, additionalProperties: false };
+}
+
+const rawManifest = (model: Model): any => model.raw;
+
+/** Drops the synthetic root type and json-schema-to-typescript's provenance comments. */
+function cleanUp(ts: string): string {
+  return (
+    ts
+      .replace(/export interface McpgenAllTypes \{[\s\S]*?\n\}\n?/, "")
+      .replace(/\n \* ?\n \* This interface was referenced by `McpgenAllTypes`'s JSON-Schema\n \* via the `definition` "[^"]*"\./g, "")
+      .replace(/\/\*\*\n \* This interface was referenced by `McpgenAllTypes`'s JSON-Schema\n \* via the `definition` "[^"]*"\.\n \*\/\n/g, "")
+      .trim() + "\n"
+  );
+}

@@ -1,0 +1,79 @@
+import Ajv2020Module from "ajv/dist/2020.js";
+import standaloneModule from "ajv/dist/standalone/index.js";
+import { _ } from "ajv/dist/compile/codegen/index.js";
+import { formatNames, formats } from "@mcpgen/runtime/validation";
+import type { Model } from "../model/build.js";
+import type { Schema } from "../model/schema-refs.js";
+import { rewriteStandaloneImports } from "./standalone-rewrite.js";
+
+const Ajv2020 = (Ajv2020Module as any).default ?? Ajv2020Module;
+const standaloneCode = (standaloneModule as any).default ?? standaloneModule;
+
+export const RUNTIME_VALIDATION_MODULE = "@mcpgen/runtime/validation";
+
+/** Export names of the validators, by what they check. */
+export const validatorName = {
+  input: (ident: string) => `${ident}Input`,
+  output: (ident: string) => `${ident}Output`,
+  params: (ident: string) => `${ident}Params`,
+  form: (toolIdent: string, formIdent: string) => `${toolIdent}_${formIdent}Form`,
+};
+
+/**
+ * Every validator the server needs, precompiled with ajv's standalone mode into one
+ * ES module. Generated servers never compile a schema at run time (no `new Function`,
+ * so they run on edge runtimes) and do not need ajv installed.
+ */
+export function emitValidators(model: Model): string {
+  const schemas = new Map<string, Schema>();
+  for (const t of model.tools) {
+    schemas.set(validatorName.input(t.ident), t.inputSchema);
+    if (t.outputSchema !== undefined) schemas.set(validatorName.output(t.ident), t.outputSchema);
+    for (const f of t.forms) schemas.set(validatorName.form(t.ident, f.ident), f.schema);
+  }
+  for (const t of model.templates) schemas.set(validatorName.params(t.ident), t.paramsSchema);
+  if (schemas.size === 0) return "export {};\n";
+
+  const ajv = new Ajv2020({
+    code: { source: true, esm: true, formats: _`formats`, lines: false },
+    allErrors: true,
+    strict: false,
+    logger: false,
+    validateFormats: true,
+  });
+  const known = new Set<string>(formatNames);
+  for (const name of formatNames) ajv.addFormat(name, (formats as any)[name]);
+  for (const schema of schemas.values()) {
+    for (const f of usedFormats(schema)) {
+      // Unknown formats are annotations in 2020-12: accept any value.
+      if (!known.has(f)) {
+        ajv.addFormat(f, true);
+        known.add(f);
+      }
+    }
+  }
+  const refs: Record<string, string> = {};
+  for (const [name, schema] of schemas) {
+    ajv.addSchema(forCompile(schema), `mcpgen:${name}`);
+    refs[name] = `mcpgen:${name}`;
+  }
+  const code: string = standaloneCode(ajv, refs);
+  return rewriteStandaloneImports(code, RUNTIME_VALIDATION_MODULE);
+}
+
+/** Keywords that only matter for resolution on the wire are dropped for compiling. */
+function forCompile(schema: Schema): Schema {
+  if (typeof schema !== "object") return schema;
+  const { $schema: _s, $id: _i, ...rest } = schema;
+  return rest;
+}
+
+function usedFormats(node: unknown, out = new Set<string>()): Set<string> {
+  if (Array.isArray(node)) for (const x of node) usedFormats(x, out);
+  else if (node && typeof node === "object") {
+    const o = node as Record<string, unknown>;
+    if (typeof o.format === "string") out.add(o.format);
+    for (const v of Object.values(o)) usedFormats(v, out);
+  }
+  return out;
+}

@@ -1,0 +1,150 @@
+import type { Model } from "../model/build.js";
+import { handlerFiles, namespaceOf, relativeImport, type HandlerFile } from "./layout.js";
+import { compilePromptTemplate } from "./prompt-template.js";
+import { validatorName } from "./validators.js";
+
+const lit = (v: unknown) => JSON.stringify(v);
+
+/** Spreads the item's list fields (title, description, icons, ...) as object members. */
+const metaFields = (meta: Record<string, unknown>) =>
+  Object.keys(meta)
+    .sort()
+    .map((k) => `${lit(k)}: ${lit(meta[k])},`);
+
+/**
+ * `server.ts`: registers everything in the manifest with the runtime, each item wired
+ * to its precompiled validators and the author's handler. All decisions were made at
+ * generate time; creating the server only builds objects.
+ */
+export function emitWiring(model: Model): string {
+  const files = handlerFiles(model);
+  const byItem = new Map<string, HandlerFile>(files.map((f) => [`${f.kind}:${f.itemName}`, f]));
+  const ns = (kind: string, name: string) => namespaceOf(byItem.get(`${kind}:${name}`)!);
+  const needsForms = model.tools.some((t) => t.forms.length > 0);
+  const hasValidators = model.tools.length > 0 || model.templates.length > 0;
+
+  const L: string[] = [];
+  const runtimeImports = ["McpServer", "type ServerOptions"];
+  if (needsForms) runtimeImports.push("attachForms");
+  L.push(`import { ${runtimeImports.join(", ")} } from "@mcpgen/runtime";`);
+  L.push(`import type { AppContext } from "./contract.js";`);
+  if (hasValidators) L.push(`import * as V from "./validators.js";`);
+  for (const f of files) L.push(`import * as ${namespaceOf(f)} from "${relativeImport(model.paths.out, f.path)}";`);
+  if (model.lifespan) L.push(`import * as lifespan from "${relativeImport(model.paths.out, `${model.paths.handlers}/lifespan.ts`)}";`);
+  L.push("");
+
+  const s = model.server as unknown as Record<string, unknown>;
+  const info: Record<string, unknown> = {};
+  for (const k of ["name", "version", "title", "description", "websiteUrl", "icons"]) if (s[k] !== undefined) info[k] = s[k];
+  L.push("/** Implementation info sent to clients. */");
+  L.push(`export const serverInfo = ${lit(info)};`);
+  L.push("");
+  L.push("/** Creates the server described by mcp.yaml; options override the manifest's defaults. */");
+  L.push("export function createServer(options: ServerOptions<AppContext> = {}): McpServer<AppContext> {");
+  L.push("  const server = new McpServer<AppContext>(serverInfo, {");
+  if (s.instructions !== undefined) L.push(`    instructions: ${lit(s.instructions)},`);
+  if (s.pageSize !== undefined) L.push(`    pageSize: ${lit(s.pageSize)},`);
+  if (model.lifespan) L.push("    lifespan: { start: lifespan.start, stop: (lifespan as { stop?: (app: AppContext) => unknown }).stop as any },");
+  L.push("    ...options,");
+  L.push("  });");
+
+  for (const t of model.tools) {
+    L.push("");
+    L.push("  server.tool({");
+    L.push(`    name: ${lit(t.name)},`);
+    L.push(...metaFields(t.meta).map((x) => `    ${x}`));
+    L.push(`    inputSchema: ${lit(t.inputSchema)},`);
+    L.push(`    validateInput: V.${validatorName.input(t.ident)},`);
+    if (t.outputSchema !== undefined) {
+      L.push(`    outputSchema: ${lit(t.outputSchema)},`);
+      L.push(`    validateOutput: V.${validatorName.output(t.ident)},`);
+      if (t.wrapOutput) L.push("    wrapOutput: true,");
+    }
+    if (t.scopes) L.push(`    scopes: ${lit(t.scopes)},`);
+    if (!t.enabled) L.push("    enabled: false,");
+    const handler = `${ns("tool", t.name)}.handler`;
+    if (t.forms.length > 0) {
+      L.push("    handler: (input, ctx) =>");
+      L.push(`      ${handler}(input, attachForms(ctx, {`);
+      for (const f of t.forms) {
+        L.push(`        ${lit(f.ident)}: { message: ${lit(f.message)}, schema: ${lit(f.schema)}, validate: V.${validatorName.form(t.ident, f.ident)} },`);
+      }
+      L.push("      })),");
+    } else {
+      L.push(`    handler: ${handler},`);
+    }
+    L.push("  });");
+  }
+
+  for (const r of model.resources) {
+    L.push("");
+    L.push("  server.resource({");
+    L.push(`    name: ${lit(r.name)},`);
+    L.push(`    uri: ${lit(r.uri)},`);
+    L.push(...metaFields(r.meta).map((x) => `    ${x}`));
+    if (r.subscribe) L.push("    subscribe: true,");
+    if (r.scopes) L.push(`    scopes: ${lit(r.scopes)},`);
+    if (!r.enabled) L.push("    enabled: false,");
+    if (r.text !== undefined) L.push(`    read: () => ${lit(r.text)},`);
+    else if (r.blob !== undefined) L.push(`    read: (uri) => ({ uri, blob: ${lit(r.blob)} }),`);
+    else L.push(`    read: ${ns("resource", r.name)}.read,`);
+    L.push("  });");
+  }
+
+  for (const t of model.templates) {
+    const n = ns("template", t.name);
+    L.push("");
+    L.push("  server.resourceTemplate({");
+    L.push(`    name: ${lit(t.name)},`);
+    L.push(`    uriTemplate: ${lit(t.uriTemplate)},`);
+    L.push(...metaFields(t.meta).map((x) => `    ${x}`));
+    if (t.subscribe) L.push("    subscribe: true,");
+    if (t.scopes) L.push(`    scopes: ${lit(t.scopes)},`);
+    if (!t.enabled) L.push("    enabled: false,");
+    L.push(`    validateParams: V.${validatorName.params(t.ident)},`);
+    L.push(`    read: ${n}.read as any,`);
+    if (t.list) L.push(`    list: ${n}.list,`);
+    if (t.complete.length > 0) {
+      L.push(`    complete: { ${t.complete.map((c) => `${lit(c.variable)}: ${n}.${c.exportName}`).join(", ")} },`);
+    }
+    L.push("  });");
+  }
+
+  for (const p of model.prompts) {
+    L.push("");
+    L.push("  server.prompt({");
+    L.push(`    name: ${lit(p.name)},`);
+    L.push(...metaFields(p.meta).map((x) => `    ${x}`));
+    if (p.arguments.length > 0) {
+      const args = p.arguments.map((a) => {
+        const o: Record<string, unknown> = { name: a.name };
+        if (a.title !== undefined) o.title = a.title;
+        if (a.description !== undefined) o.description = a.description;
+        if (a.required) o.required = true;
+        return o;
+      });
+      L.push(`    arguments: ${lit(args)},`);
+    }
+    if (p.scopes) L.push(`    scopes: ${lit(p.scopes)},`);
+    if (!p.enabled) L.push("    enabled: false,");
+    if (p.template !== undefined) {
+      L.push(`    get: (args: Record<string, string>) => ${compilePromptTemplate(p.template)},`);
+    } else if (p.messages !== undefined) {
+      L.push("    get: (args: Record<string, string>) => [");
+      for (const m of p.messages) L.push(`      { role: ${lit(m.role)}, content: ${compilePromptTemplate(m.text)} },`);
+      L.push("    ],");
+    } else {
+      L.push(`    get: ${ns("prompt", p.name)}.get as any,`);
+    }
+    const completes = p.arguments.filter((a) => a.complete);
+    if (completes.length > 0) {
+      const n = ns("prompt", p.name);
+      L.push(`    complete: { ${completes.map((a) => `${lit(a.name)}: ${n}.${a.exportName}`).join(", ")} },`);
+    }
+    L.push("  });");
+  }
+  L.push("");
+  L.push("  return server;");
+  L.push("}");
+  return L.join("\n") + "\n";
+}

@@ -1,0 +1,247 @@
+import { readFileSync } from "node:fs";
+import { dirname, resolve as resolvePath } from "node:path";
+import type { Manifest } from "../manifest.js";
+import { toFileName, toIdentifier, toTypeName } from "./names.js";
+import { resolveWireSchema, typeRefName, type Schema, type TypeTable } from "./schema-refs.js";
+import { templateVariables } from "./uri-vars.js";
+
+/**
+ * The model is the manifest with every decision the emitters need already made:
+ * identifiers, type names, file paths, resolved wire schemas. Emitters only print.
+ */
+export interface Model {
+  /** The validated manifest as written, for emitters that need its raw schemas. */
+  raw: Manifest;
+  manifestPath: string;
+  server: Manifest["server"];
+  paths: { out: string; handlers: string; entry: string };
+  emitClient: boolean;
+  format: boolean;
+  lifespan: boolean;
+  types: { name: string; typeName: string; schema: Schema }[];
+  tools: ToolModel[];
+  resources: ResourceModel[];
+  templates: TemplateModel[];
+  prompts: PromptModel[];
+  http: Record<string, unknown>;
+  auth?: Record<string, unknown>;
+}
+
+interface ItemCommon {
+  name: string;
+  ident: string;
+  typeName: string;
+  /** Handler file, relative to the handlers folder, POSIX. */
+  file: string;
+  /** The wire fields sent in lists (title, description, icons, ...), already filtered. */
+  meta: Record<string, unknown>;
+  scopes?: string[];
+  enabled: boolean;
+}
+
+export interface FormModel {
+  name: string;
+  ident: string;
+  typeName: string;
+  message: string;
+  schema: Schema;
+}
+
+export interface ToolModel extends ItemCommon {
+  inputSchema: Schema;
+  /** As sent in tools/list (object-typed; wrapped in {result} when the manifest's is not). */
+  outputSchema?: Schema;
+  wrapOutput: boolean;
+  /** The manifest's output as written (for the TS type of the handler's return value). */
+  outputTypeSchema?: Schema;
+  forms: FormModel[];
+  sampling: boolean;
+}
+
+export interface ResourceModel extends ItemCommon {
+  uri: string;
+  mimeType?: string;
+  subscribe: boolean;
+  /** Inline content: no handler. */
+  text?: string;
+  blob?: string;
+}
+
+export interface TemplateModel extends ItemCommon {
+  uriTemplate: string;
+  mimeType?: string;
+  subscribe: boolean;
+  variables: string[];
+  paramsSchema: Schema;
+  complete: { variable: string; exportName: string }[];
+  list: boolean;
+}
+
+export interface PromptArgModel {
+  name: string;
+  title?: string;
+  description?: string;
+  required: boolean;
+  complete: boolean;
+  exportName: string;
+}
+
+export interface PromptModel extends ItemCommon {
+  arguments: PromptArgModel[];
+  template?: string;
+  messages?: { role: "user" | "assistant"; text: string }[];
+  needsHandler: boolean;
+}
+
+const pick = (o: Record<string, any>, keys: string[]): Record<string, unknown> => {
+  const out: Record<string, unknown> = {};
+  for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
+  return out;
+};
+
+const sortedEntries = <T>(o: Record<string, T> | undefined): [string, T][] =>
+  Object.entries(o ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+
+const isObjectSchema = (s: Schema | undefined, types: TypeTable): boolean => {
+  if (!s || typeof s !== "object") return false;
+  const ref = typeRefName(s.$ref);
+  if (ref) return isObjectSchema(types[ref], types);
+  return s.type === "object" || (s.type === undefined && s.properties !== undefined);
+};
+
+export function buildModel(manifest: Manifest, manifestPath: string): Model {
+  const m = manifest as any;
+  const types: TypeTable = m.types ?? {};
+  const gen = m.generate ?? {};
+  const baseDir = dirname(manifestPath);
+
+  const tools: ToolModel[] = sortedEntries<any>(m.tools).map(([name, t]) => {
+    const typeName = toTypeName(name);
+    const input = t.input ?? { type: "object" };
+    const output: Schema | undefined = t.output;
+    const wrap = output !== undefined && !isObjectSchema(output, types);
+    const wireOutput = output === undefined
+      ? undefined
+      : wrap
+        ? resolveWireSchema({ type: "object", properties: { result: output }, required: ["result"] }, types)
+        : resolveWireSchema(output, types);
+    return {
+      name,
+      ident: toIdentifier(name),
+      typeName,
+      file: `tools/${toFileName(name)}.ts`,
+      meta: pick(t, ["title", "description", "annotations", "icons", "execution", "_meta"]),
+      scopes: t.scopes,
+      enabled: t.enabled !== false,
+      inputSchema: resolveWireSchema(input, types)!,
+      outputSchema: wireOutput,
+      wrapOutput: wrap,
+      outputTypeSchema: output,
+      sampling: t.sampling === true,
+      forms: sortedEntries<any>(t.elicit).map(([formName, f]) => ({
+        name: formName,
+        ident: toIdentifier(formName),
+        typeName: `${typeName}${toTypeName(formName)}`,
+        message: f.message,
+        schema: resolveWireSchema(f.schema, types)!,
+      })),
+    };
+  });
+
+  const resources: ResourceModel[] = [];
+  const templates: TemplateModel[] = [];
+  for (const [name, r] of sortedEntries<any>(m.resources)) {
+    const common = {
+      name,
+      ident: toIdentifier(name),
+      typeName: toTypeName(name),
+      file: `resources/${toFileName(name)}.ts`,
+      meta: pick(r, ["title", "description", "mimeType", "icons", "annotations", "_meta", "size"]),
+      scopes: r.scopes,
+      enabled: r.enabled !== false,
+    };
+    const variables = templateVariables(r.uri);
+    if (variables.length === 0) {
+      const res: ResourceModel = { ...common, uri: r.uri, mimeType: r.mimeType, subscribe: r.subscribe === true };
+      if (typeof r.text === "string") res.text = r.text;
+      if (typeof r.file === "string") {
+        const bytes = readFileSync(resolvePath(baseDir, r.file));
+        if (isTextLike(r.mimeType, bytes)) res.text = bytes.toString("utf8");
+        else res.blob = bytes.toString("base64");
+      }
+      resources.push(res);
+    } else {
+      const params = r.params ?? {};
+      const properties: Record<string, Schema> = {};
+      for (const v of variables) properties[v] = params[v] ?? { type: "string" };
+      const paramsSchema = resolveWireSchema({ type: "object", properties, required: variables }, types)!;
+      templates.push({
+        ...common,
+        uriTemplate: r.uri,
+        mimeType: r.mimeType,
+        subscribe: r.subscribe === true,
+        variables,
+        paramsSchema,
+        complete: ((r.complete ?? []) as string[]).map((v) => ({ variable: v, exportName: `complete${toTypeName(v)}` })),
+        list: r.list === true,
+      });
+    }
+  }
+
+  const prompts: PromptModel[] = sortedEntries<any>(m.prompts).map(([name, p]) => {
+    const args: PromptArgModel[] = sortedEntriesInOrder<any>(p.arguments).map(([argName, a]) => ({
+      name: argName,
+      title: a?.title,
+      description: a?.description,
+      required: a?.required === true,
+      complete: a?.complete === true,
+      exportName: `complete${toTypeName(argName)}`,
+    }));
+    return {
+      name,
+      ident: toIdentifier(name),
+      typeName: toTypeName(name),
+      file: `prompts/${toFileName(name)}.ts`,
+      meta: pick(p, ["title", "description", "icons", "_meta"]),
+      scopes: p.scopes,
+      enabled: p.enabled !== false,
+      arguments: args,
+      template: p.template,
+      messages: p.messages,
+      needsHandler: p.template === undefined && p.messages === undefined,
+    };
+  });
+
+  return {
+    raw: manifest,
+    manifestPath,
+    server: m.server,
+    paths: {
+      out: trimSlash(gen.out ?? "src/generated"),
+      handlers: trimSlash(gen.handlers ?? "src/handlers"),
+      entry: gen.entry ?? "src/server.ts",
+    },
+    emitClient: gen.client !== false,
+    format: gen.format !== false,
+    lifespan: m.lifespan === true,
+    types: sortedEntries<Schema>(types).map(([name, schema]) => ({ name, typeName: toTypeName(name), schema })),
+    tools,
+    resources,
+    templates,
+    prompts,
+    http: m.http ?? {},
+    auth: m.auth,
+  };
+}
+
+/** Prompt arguments keep the author's order: it is the order clients show them in. */
+function sortedEntriesInOrder<T>(o: Record<string, T> | undefined): [string, T][] {
+  return Object.entries(o ?? {});
+}
+
+const trimSlash = (p: string) => p.replace(/\\/g, "/").replace(/\/+$/, "").replace(/^\.\//, "");
+
+function isTextLike(mimeType: string | undefined, bytes: Buffer): boolean {
+  if (mimeType) return mimeType.startsWith("text/") || /json|xml|yaml|javascript|csv|markdown/.test(mimeType);
+  return !bytes.includes(0);
+}

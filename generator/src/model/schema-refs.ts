@@ -1,0 +1,91 @@
+/**
+ * Turns manifest schemas that use `{$ref: "#/types/Name"}` into self-contained JSON
+ * Schemas for the wire: a root reference is replaced by the type's body, and every
+ * other referenced type (transitively, recursion included) is placed under `$defs`.
+ * Nothing else in the schema changes, so clients see what the author wrote.
+ */
+
+export type Schema = Record<string, unknown> | boolean;
+export type TypeTable = Record<string, Schema>;
+
+const TYPE_REF = /^#\/types\/([^/]+)$/;
+
+export function typeRefName(ref: unknown): string | undefined {
+  return typeof ref === "string" ? TYPE_REF.exec(ref)?.[1] : undefined;
+}
+
+/** Calls `visit` on every object in a schema tree (including the root). */
+function walk(node: unknown, visit: (o: Record<string, unknown>) => void): void {
+  if (Array.isArray(node)) {
+    for (const x of node) walk(x, visit);
+  } else if (node && typeof node === "object") {
+    visit(node as Record<string, unknown>);
+    for (const v of Object.values(node)) walk(v, visit);
+  }
+}
+
+const clone = <T>(v: T): T => (v === undefined ? v : JSON.parse(JSON.stringify(v)));
+
+/** The names of manifest types a schema references, transitively. */
+export function referencedTypes(schema: unknown, types: TypeTable): string[] {
+  const seen = new Set<string>();
+  const queue: unknown[] = [schema];
+  while (queue.length > 0) {
+    walk(queue.pop(), (o) => {
+      const name = typeRefName(o.$ref);
+      if (name && !seen.has(name) && types[name] !== undefined) {
+        seen.add(name);
+        queue.push(types[name]);
+      }
+    });
+  }
+  return [...seen].sort();
+}
+
+/** Rewrites refs inside a type body that will live at `#/$defs/<defName>`. */
+function relocate(body: Schema, defName: string, defNameOf: (t: string) => string): Schema {
+  const copy = clone(body);
+  walk(copy, (o) => {
+    if (typeof o.$ref !== "string") return;
+    const t = typeRefName(o.$ref);
+    if (t) o.$ref = `#/$defs/${defNameOf(t)}`;
+    else if (o.$ref === "#") o.$ref = `#/$defs/${defName}`;
+    else if (o.$ref.startsWith("#/")) o.$ref = `#/$defs/${defName}${o.$ref.slice(1)}`;
+  });
+  return copy;
+}
+
+/** A self-contained wire schema for one manifest schema. */
+export function resolveWireSchema(schema: Schema | undefined, types: TypeTable): Schema | undefined {
+  if (schema === undefined || typeof schema === "boolean") return schema;
+  let root = clone(schema) as Record<string, unknown>;
+  const rootRef = typeRefName(root.$ref);
+  if (rootRef && types[rootRef] !== undefined && typeof types[rootRef] === "object") {
+    // `{$ref: "#/types/X", description: ...}` becomes X's body with the siblings on top.
+    const { $ref: _ignored, ...siblings } = root;
+    root = { ...clone(types[rootRef] as Record<string, unknown>), ...siblings };
+  }
+  const needed = referencedTypes(root, types);
+  if (needed.length === 0) return root;
+  const existing = (root.$defs as Record<string, unknown> | undefined) ?? {};
+  const defNameOf = (t: string) => (t in existing ? `types_${t}` : t);
+  walk(root, (o) => {
+    const t = typeRefName(o.$ref);
+    if (t) o.$ref = `#/$defs/${defNameOf(t)}`;
+  });
+  const defs: Record<string, unknown> = { ...existing };
+  for (const t of needed) defs[defNameOf(t)] = relocate(types[t]!, defNameOf(t), defNameOf);
+  // `walk` above also rewrote refs inside the root's own $defs, which is what we want.
+  root.$defs = defs;
+  return root;
+}
+
+/** A schema for type generation: `#/types/X` becomes `#/$defs/X` of one shared document. */
+export function toSharedDocumentRefs(schema: Schema): Schema {
+  const copy = clone(schema);
+  walk(copy, (o) => {
+    const t = typeRefName(o.$ref);
+    if (t) o.$ref = `#/$defs/${t}`;
+  });
+  return copy;
+}

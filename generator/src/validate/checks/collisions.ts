@@ -1,0 +1,114 @@
+import type { JsonPath } from '../../load/index.js';
+import { derivedTypeName, toFileName, toIdentifier, toTypeName } from '../../model/names.js';
+import { entriesOf, isRecord } from '../guards.js';
+import type { CheckContext } from './context.js';
+import { parseUriTemplate } from './uriTemplate.js';
+
+interface Named {
+  /** What the name is, for messages: tool `get-sum`. */
+  label: string;
+  path: JsonPath;
+}
+
+/**
+ * Reports every item whose mapped name equals an earlier item's. `what` says what collided
+ * (identifier, file name, type name) for the message.
+ */
+function reportCollisions(ctx: CheckContext, items: { key: string; shown: string; item: Named }[], what: string, hint: string): Set<string> {
+  const first = new Map<string, Named>();
+  const reported = new Set<string>();
+  for (const { key, shown, item } of items) {
+    const earlier = first.get(key);
+    if (!earlier) {
+      first.set(key, item);
+      continue;
+    }
+    reported.add(JSON.stringify(item.path));
+    ctx.report({
+      code: 'name-collision',
+      message: `${item.label} and ${earlier.label} both become the ${what} \`${shown}\` in generated code`,
+      hint,
+      at: item.path,
+      target: 'key',
+    });
+  }
+  return reported;
+}
+
+const RENAME = 'rename one of them: clients see names as written, but generated code needs them distinct';
+
+function checkSection(ctx: CheckContext, section: 'tools' | 'resources' | 'prompts', kind: string): void {
+  const items = entriesOf(ctx.root[section]).map(([name]) => ({ name, item: { label: `${kind} \`${name}\``, path: [section, name] } }));
+  const byIdentifier = reportCollisions(
+    ctx,
+    items.map(({ name, item }) => ({ key: toIdentifier(name), shown: toIdentifier(name), item })),
+    'identifier',
+    RENAME,
+  );
+  // Handler files: macOS and Windows file systems ignore case, so `Foo.ts` and `foo.ts` clash.
+  reportCollisions(
+    ctx,
+    items
+      .filter(({ item }) => !byIdentifier.has(JSON.stringify(item.path)))
+      .map(({ name, item }) => ({ key: toFileName(name).toLowerCase(), shown: `${toFileName(name)}.ts`, item })),
+    'file name (ignoring case)',
+    RENAME,
+  );
+}
+
+function checkTypeNames(ctx: CheckContext): void {
+  const entries: { key: string; shown: string; item: Named }[] = [];
+  const add = (typeName: string, item: Named) => entries.push({ key: typeName, shown: typeName, item });
+  for (const [name] of entriesOf(ctx.root.types)) add(toTypeName(name), { label: `type \`${name}\``, path: ['types', name] });
+  for (const [name, tool] of entriesOf(ctx.root.tools)) {
+    const path = ['tools', name];
+    add(derivedTypeName('toolInput', name), { label: `the input type of tool \`${name}\``, path });
+    if (isRecord(tool) && tool.output !== undefined) add(derivedTypeName('toolOutput', name), { label: `the output type of tool \`${name}\``, path });
+  }
+  for (const [name, resource] of entriesOf(ctx.root.resources)) {
+    if (isRecord(resource) && typeof resource.uri === 'string' && parseUriTemplate(resource.uri).expressions.length > 0) {
+      add(derivedTypeName('resourceParams', name), { label: `the params type of resource \`${name}\``, path: ['resources', name] });
+    }
+  }
+  for (const [name] of entriesOf(ctx.root.prompts)) {
+    add(derivedTypeName('promptArguments', name), { label: `the arguments type of prompt \`${name}\``, path: ['prompts', name] });
+  }
+  // Items of one kind already collide as identifiers; only report type clashes across origins.
+  const seen = new Map<string, Named>();
+  for (const entry of entries) {
+    const earlier = seen.get(entry.key);
+    if (!earlier) {
+      seen.set(entry.key, entry.item);
+      continue;
+    }
+    if (earlier.path[0] === entry.item.path[0] && earlier.path[0] !== 'types') continue;
+    ctx.report({
+      code: 'name-collision',
+      message: `${entry.item.label} and ${earlier.label} both become the type \`${entry.shown}\` in generated code`,
+      hint: RENAME,
+      at: entry.item.path,
+      target: 'key',
+    });
+  }
+}
+
+function checkElicitNames(ctx: CheckContext): void {
+  for (const [toolName, tool] of entriesOf(ctx.root.tools)) {
+    if (!isRecord(tool)) continue;
+    const items = entriesOf(tool.elicit).map(([q]) => ({
+      key: toIdentifier(q),
+      shown: toIdentifier(q),
+      item: { label: `elicitation \`${q}\``, path: ['tools', toolName, 'elicit', q] },
+    }));
+    reportCollisions(ctx, items, 'helper name', RENAME);
+  }
+}
+
+/** Names that differ in mcp.yaml but map to one identifier, file or type in generated code. */
+export function checkCollisions(ctx: CheckContext): void {
+  checkSection(ctx, 'tools', 'tool');
+  checkSection(ctx, 'resources', 'resource');
+  checkSection(ctx, 'prompts', 'prompt');
+  checkTypeNames(ctx);
+  checkElicitNames(ctx);
+}

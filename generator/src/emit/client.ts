@@ -40,10 +40,10 @@ export function emitClient(model: Model): string {
     const m = toIdentifier(t.name);
     if (t.outputTypeSchema !== undefined) {
       L.push(`  async ${m}(input: T.${t.typeName}Input, options?: CallOptions): Promise<T.${t.typeName}Output> {`);
-      L.push(`    return structuredOf<T.${t.typeName}Output>(${lit(t.name)}, await this.mcp.callTool(${lit(t.name)}, input as Record<string, unknown>, options), ${t.wrapOutput});`);
+      L.push(`    return structuredOf<T.${t.typeName}Output>(${lit(t.name)}, await this.mcp.callTool(${lit(t.name)}, input, options), ${t.wrapOutput});`);
     } else {
       L.push(`  async ${m}(input: T.${t.typeName}Input, options?: CallOptions): Promise<CallToolResult> {`);
-      L.push(`    return checkToolResult(${lit(t.name)}, await this.mcp.callTool(${lit(t.name)}, input as Record<string, unknown>, options));`);
+      L.push(`    return checkToolResult(${lit(t.name)}, await this.mcp.callTool(${lit(t.name)}, input, options));`);
     }
     L.push("  }");
   }

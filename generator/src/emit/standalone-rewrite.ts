@@ -3,7 +3,9 @@
  * esm: true, formats: _`formats` }`) into an ES module that needs no ajv: every
  * `require(...)` ajv emits becomes a named import from the runtime validation
  * module (normally "@mcpgen/runtime/validation"), and the free `formats`
- * identifier is imported from it too.
+ * identifier is imported from it too. Ajv bakes the shape of each format
+ * definition (function, RegExp, {type, validate}) into the code, so the validators
+ * must be compiled with exactly the runtime's `formats` added to ajv.
  *
  * The rewrite works on tokens, not raw text, so that `require(` or `formats`
  * inside a string or regex literal of the validator (a schema's description, a
@@ -16,8 +18,6 @@ const KNOWN_REQUIRES: Record<string, string> = {
   'ajv/dist/runtime/ucs2length".default': "ucs2length",
   'ajv/dist/runtime/equal".default': "equal",
   'ajv/dist/runtime/validation_error".default': "ValidationError",
-  // ajv-formats' own code reference, when it set `code.formats` itself.
-  'ajv-formats/dist/formats".fullFormats': "formats",
 };
 
 /** Known but deliberately unsupported, with the reason. */
@@ -27,7 +27,10 @@ const UNSUPPORTED: Record<string, string> = {
   "ajv/dist/runtime/timestamp": "JTD schemas are not supported",
   "ajv/dist/runtime/parseJson": "JTD parsers are not supported",
   "ajv/dist/runtime/quote": "JTD serializers are not supported",
-  "ajv-formats/dist/formats": "only ajv-formats' fullFormats semantics are provided (not fastFormats)",
+  // ajv-formats sets this when `code.formats` is unset. Its definitions have a
+  // different shape ({validate, compare}) from the runtime's, and ajv bakes the
+  // shape into the code, so the runtime's `formats` cannot stand in for them.
+  "ajv-formats/dist/formats": "compile with code.formats = _`formats` and the runtime's own formats instead of ajv-formats",
 };
 
 /** The identifier ajv's `code.formats` option refers to. */

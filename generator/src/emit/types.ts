@@ -19,7 +19,7 @@ export async function emitTypes(model: Model): Promise<string> {
       aliases.push(`${description ? `/** ${description} */\n` : ""}export type ${typeName} = ${toTypeName(target)};`);
       return;
     }
-    const s = typeof schema === "boolean" ? (schema ? {} : { not: {} }) : { ...(toSharedDocumentRefs(schema) as object) };
+    const s = typeof schema === "boolean" ? (schema ? {} : { not: {} }) : { ...(toSharedDocumentRefs(schema, typeName, toTypeName) as object) };
     // The title names the generated type; the author's own title stays on the wire schema.
     (s as Record<string, unknown>).title = typeName;
     if (description && (s as Record<string, unknown>).description === undefined) (s as Record<string, unknown>).description = description;

@@ -42,13 +42,18 @@ function parserDiagnostics(path: string, doc: Document, lineCounter: LineCounter
   for (const e of doc.errors) {
     // Duplicate keys get a better message (naming the first definition) from inspectDocument.
     if (e.code === 'DUPLICATE_KEY') continue;
-    const message = e.message.replace(/; please use YAML\.parseAllDocuments\(\)$/, '');
+    const message = sentenceCase(e.message.replace(/; please use YAML\.parseAllDocuments\(\)$/, ''));
     out.push({ code: 'yaml-syntax', severity: 'error', message, file: path, ...position(e.pos), hint: HINTS[e.code] });
   }
   for (const w of doc.warnings) {
-    out.push({ code: 'yaml-warning', severity: 'warning', message: w.message, file: path, ...position(w.pos) });
+    out.push({ code: 'yaml-warning', severity: 'warning', message: sentenceCase(w.message), file: path, ...position(w.pos) });
   }
   return out;
+}
+
+/** Our messages start in lower case (`Tabs are...` -> `tabs are...`), acronyms excepted. */
+function sentenceCase(message: string): string {
+  return /^[A-Z][a-z]/.test(message) ? message[0]!.toLowerCase() + message.slice(1) : message;
 }
 
 function withoutUndefined(d: Diagnostic): Diagnostic {

@@ -80,12 +80,18 @@ export function resolveWireSchema(schema: Schema | undefined, types: TypeTable):
   return root;
 }
 
-/** A schema for type generation: `#/types/X` becomes `#/$defs/X` of one shared document. */
-export function toSharedDocumentRefs(schema: Schema): Schema {
+/**
+ * A schema for type generation, placed at `#/$defs/<defName>` of one shared document:
+ * `#/types/X` becomes `#/$defs/<typeName(X)>`, and the schema's own local pointers move with it.
+ */
+export function toSharedDocumentRefs(schema: Schema, defName: string, typeNameOf: (t: string) => string): Schema {
   const copy = clone(schema);
   walk(copy, (o) => {
+    if (typeof o.$ref !== "string") return;
     const t = typeRefName(o.$ref);
-    if (t) o.$ref = `#/$defs/${t}`;
+    if (t) o.$ref = `#/$defs/${typeNameOf(t)}`;
+    else if (o.$ref === "#") o.$ref = `#/$defs/${defName}`;
+    else if (o.$ref.startsWith("#/")) o.$ref = `#/$defs/${defName}${o.$ref.slice(1)}`;
   });
   return copy;
 }

@@ -85,20 +85,29 @@ const TYPE_WORDS: Record<string, string> = {
 
 function expectedTypes(type: unknown): string {
   const types = Array.isArray(type) ? type : String(type).split(',');
-  return types.map((t) => TYPE_WORDS[String(t)] ?? String(t)).join(' or ');
+  const words = types.map((t) => TYPE_WORDS[String(t)] ?? String(t));
+  return words.length > 2 || (words.length === 2 && words.some((w) => w.includes(' or '))) ? `${words.slice(0, -1).join(', ')}, or ${words[words.length - 1]}` : words.join(' or ');
 }
 
 function typeHint(expected: unknown, data: unknown, source: string | undefined): string | undefined {
   const types = Array.isArray(expected) ? expected.map(String) : String(expected).split(',');
+  const written = source?.trim();
+  const quoted = written !== undefined && /^["']/.test(written);
   if (types.includes('string') && (typeof data === 'number' || typeof data === 'boolean')) {
-    const written = source?.trim() || String(data);
-    return `YAML reads an unquoted ${written} as a ${typeof data}: put it in quotes, "${written}"`;
+    const shown = written || String(data);
+    return `YAML reads an unquoted ${shown} as a ${typeof data}: put it in quotes, "${shown}"`;
   }
-  if ((types.includes('integer') || types.includes('number')) && typeof data === 'string' && data.trim() !== '' && !Number.isNaN(Number(data))) {
-    return `remove the quotes: ${data.trim()}`;
+  if (typeof data === 'string' && quoted) {
+    const numeric = (types.includes('integer') || types.includes('number')) && data.trim() !== '' && !Number.isNaN(Number(data));
+    const boolean = types.includes('boolean') && (data === 'true' || data === 'false');
+    if (numeric || boolean) return `remove the quotes: ${data.trim()}`;
   }
-  if (types.includes('boolean') && (data === 'true' || data === 'false')) return `remove the quotes: ${data}`;
-  if (data === null) return 'the key has no value: give it one, or remove the key';
+  if (types.includes('boolean') && typeof data === 'string' && !quoted && /^(y|yes|n|no|on|off)$/i.test(data)) {
+    return `write true or false: YAML 1.2 reads ${data} as a string`;
+  }
+  if (data === null) {
+    return types.includes('object') ? 'the key has no value: write `{}` for an empty mapping, or remove the key' : 'the key has no value: give it one, or remove the key';
+  }
   if (types.includes('object') && Array.isArray(data)) return 'write `key: value` pairs rather than `- item` entries';
   if (types.includes('array') && typeof data === 'string') return `write a list: [${JSON.stringify(data)}]`;
   return undefined;
@@ -142,7 +151,7 @@ function toReport(error: ErrorObject, { where, sourceOf }: MapOptions): Report |
     case 'required': {
       const missing = String(params.missingProperty);
       if (path.length === 0 && missing === 'version') {
-        return { code: 'version-unsupported', message: 'missing `version`: the manifest format version', hint: 'add `version: 1` as the first key', at: [], point: true };
+        return { code: 'version-unsupported', message: 'missing `version`: mcp.yaml must declare its format version', hint: 'add `version: 1` as the first key', at: [], point: true };
       }
       return {
         code: 'missing-key',

@@ -183,8 +183,9 @@ export class McpClient {
     return this.listAll("prompts/list", "prompts");
   }
 
-  callTool(name: string, args: Record<string, unknown> = {}, options: CallOptions = {}): Promise<CallToolResult> {
-    return this.request<CallToolResult>("tools/call", { name, arguments: args }, options);
+  callTool(name: string, args: object = {}, options: CallOptions = {}): Promise<CallToolResult> {
+    // `object` so generated input interfaces (no index signature) pass without casts.
+    return this.request<CallToolResult>("tools/call", { name, arguments: args as Record<string, unknown> }, options);
   }
 
   readResource(uri: string, options: CallOptions = {}): Promise<ReadResourceResult> {

@@ -324,7 +324,7 @@ function regex(s: string): boolean {
   }
 }
 
-const UUID = /^(?:urn:uuid:)?[0-9A-Fa-f]{8}-(?:[0-9A-Fa-f]{4}-){3}[0-9A-Fa-f]{12}$/;
+const UUID = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 /** `~` must start an escape (`~0` or `~1`). */
 const BAD_TILDE = /~(?![01])/;
 
@@ -344,7 +344,7 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const test = (re: RegExp): StringFormat => (s) => re.test(s);
 
 /** JSON Schema 2020-12 formats (plus ajv-formats' OpenAPI ones), for ajv's `formats` option. */
-export const formats: Readonly<Record<string, FormatDefinition>> = Object.freeze({
+export const formats: Readonly<Record<string, FormatDefinition>> = Object.freeze<Record<string, FormatDefinition>>({
   date,
   time: timeFormat(true),
   "date-time": dateTimeFormat(true),

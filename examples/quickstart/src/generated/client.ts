@@ -40,7 +40,7 @@ export class QuickstartClient {
   async add(input: T.AddInput, options?: CallOptions): Promise<T.AddOutput> {
     return structuredOf<T.AddOutput>(
       "add",
-      await this.mcp.callTool("add", input as Record<string, unknown>, options),
+      await this.mcp.callTool("add", input, options),
       true,
     );
   }

@@ -37,7 +37,8 @@ function reportCollisions(ctx: CheckContext, items: { key: string; shown: string
 
 const RENAME = 'rename one of them: clients see names as written, but generated code needs them distinct';
 
-function checkSection(ctx: CheckContext, section: 'tools' | 'resources' | 'prompts', kind: string): void {
+/** Returns the paths already reported, so type-name checks do not repeat the same clash. */
+function checkSection(ctx: CheckContext, section: 'tools' | 'resources' | 'prompts', kind: string): Set<string> {
   const items = entriesOf(ctx.root[section]).map(([name]) => ({ name, item: { label: `${kind} \`${name}\``, path: [section, name] } }));
   const byIdentifier = reportCollisions(
     ctx,
@@ -54,11 +55,14 @@ function checkSection(ctx: CheckContext, section: 'tools' | 'resources' | 'promp
     'file name (ignoring case)',
     RENAME,
   );
+  return byIdentifier;
 }
 
-function checkTypeNames(ctx: CheckContext): void {
+function checkTypeNames(ctx: CheckContext, alreadyReported: Set<string>): void {
   const entries: { key: string; shown: string; item: Named }[] = [];
-  const add = (typeName: string, item: Named) => entries.push({ key: typeName, shown: typeName, item });
+  const add = (typeName: string, item: Named) => {
+    if (!alreadyReported.has(JSON.stringify(item.path))) entries.push({ key: typeName, shown: typeName, item });
+  };
   for (const [name] of entriesOf(ctx.root.types)) add(toTypeName(name), { label: `type \`${name}\``, path: ['types', name] });
   for (const [name, tool] of entriesOf(ctx.root.tools)) {
     const path = ['tools', name];
@@ -106,9 +110,11 @@ function checkElicitNames(ctx: CheckContext): void {
 
 /** Names that differ in mcp.yaml but map to one identifier, file or type in generated code. */
 export function checkCollisions(ctx: CheckContext): void {
-  checkSection(ctx, 'tools', 'tool');
-  checkSection(ctx, 'resources', 'resource');
-  checkSection(ctx, 'prompts', 'prompt');
-  checkTypeNames(ctx);
+  const reported = new Set([
+    ...checkSection(ctx, 'tools', 'tool'),
+    ...checkSection(ctx, 'resources', 'resource'),
+    ...checkSection(ctx, 'prompts', 'prompt'),
+  ]);
+  checkTypeNames(ctx, reported);
   checkElicitNames(ctx);
 }

@@ -52,7 +52,9 @@ export function codeFrame(source: string, span: FrameSpan, options: FrameOptions
   const mark = options.mark ?? ((s: string) => s);
   if (span.line < 1 || span.line > lines.length) return '';
   const first = Math.max(1, span.line - context);
-  const last = Math.min(lines.length, span.line + context);
+  let last = Math.min(lines.length, span.line + context);
+  // A trailing newline leaves an empty last "line" that editors do not show; skip it as context.
+  if (last > span.line && last === lines.length && lines[last - 1] === '') last--;
   const width = String(last).length;
   const out: string[] = [];
   for (let n = first; n <= last; n++) {

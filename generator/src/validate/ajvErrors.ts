@@ -117,7 +117,8 @@ function propertyDescription(parentSchema: unknown, property: string): string | 
   if (!isRecord(parentSchema) || !isRecord(parentSchema.properties)) return undefined;
   const prop = parentSchema.properties[property];
   if (!isRecord(prop)) return undefined;
-  if (typeof prop.description === 'string') return prop.description;
+  // Schema descriptions start "Required." for required keys: redundant in a missing-key hint.
+  if (typeof prop.description === 'string') return prop.description.replace(/^Required\.\s*/, '');
   return undefined;
 }
 

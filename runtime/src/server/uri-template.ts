@@ -107,6 +107,12 @@ export class UriTemplate {
     return out;
   }
 
+  /**
+   * The variables of a concrete URI, or undefined when the URI does not match.
+   * Values are pct-decoded; exploded variables come back as arrays; query
+   * parameters may come in any order, may be missing, and unknown ones are
+   * ignored. The result has a null prototype (a variable may be named `__proto__`).
+   */
   match(uri: string): Record<string, string | string[]> | undefined {
     if (typeof uri !== "string" || uri.length > MAX_URI_LENGTH) return undefined;
     const m = this.#regex.exec(uri);

@@ -1,7 +1,4 @@
-import { notImplemented } from "@mcpgen/runtime";
 import type { GetUserProfileRead } from "../../generated/contract.js";
 
-/** Contents of users://{user_id}/profile. */
-export const read: GetUserProfileRead = async (params, uri, ctx) => {
-  throw notImplemented("Resource template", "get_user_profile", "src/handlers/resources/get_user_profile.ts");
-};
+/** Dynamic user data: users://{user_id}/profile. */
+export const read: GetUserProfileRead = async ({ user_id }) => `Profile data for user ${user_id}`;

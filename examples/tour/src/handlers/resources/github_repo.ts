@@ -1,12 +1,15 @@
-import { notImplemented } from "@mcpgen/runtime";
 import type { CompletionHandler, GithubRepoRead } from "../../generated/contract.js";
 
 /** Contents of github://repos/{owner}/{repo}. */
-export const read: GithubRepoRead = async (params, uri, ctx) => {
-  throw notImplemented("Resource template", "github_repo", "src/handlers/resources/github_repo.ts");
+export const read: GithubRepoRead = async ({ owner, repo }) => `Repository: ${owner}/${repo}`;
+
+const REPOS: Record<string, string[]> = {
+  modelcontextprotocol: ["python-sdk", "typescript-sdk", "specification"],
 };
 
-/** Suggestions for {repo}. */
-export const completeRepo: CompletionHandler = async (value, context, ctx) => {
-  return [];
-};
+/**
+ * Suggestions for {repo} (the README's "Completions" example): the client passes the
+ * variables already chosen in `context.arguments`, so the owner narrows the repositories.
+ */
+export const completeRepo: CompletionHandler = async (value, context) =>
+  (REPOS[context.arguments.owner ?? ""] ?? []).filter((repo) => repo.startsWith(value));

@@ -1,7 +1,4 @@
-import { notImplemented } from "@mcpgen/runtime";
 import type { CalculateBmiHandler } from "../../generated/contract.js";
 
 /** Calculate BMI given weight in kg and height in meters. */
-export const handler: CalculateBmiHandler = async (input, ctx) => {
-  throw notImplemented("Tool", "calculate_bmi", "src/handlers/tools/calculate_bmi.ts");
-};
+export const handler: CalculateBmiHandler = async ({ weight_kg, height_m }) => weight_kg / height_m ** 2;

@@ -1,7 +1,16 @@
-import { notImplemented } from "@mcpgen/runtime";
 import type { FetchWeatherHandler } from "../../generated/contract.js";
 
-/** Fetch current weather for a city. This demo answers from a built-in table; a real server would fetch it from a weather API. */
-export const handler: FetchWeatherHandler = async (input, ctx) => {
-  throw notImplemented("Tool", "fetch_weather", "src/handlers/tools/fetch_weather.ts");
+/**
+ * The README's `fetch_weather` calls a weather API over HTTP. This demo must work offline
+ * (and in tests), so it answers from a fixed table; a real server would do something like
+ * `return (await fetch(`https://api.weather.example/${encodeURIComponent(city)}`)).text();`
+ */
+const REPORTS: Record<string, string> = {
+  london: "London: 14°C, light rain",
+  paris: "Paris: 18°C, partly cloudy",
+  tokyo: "Tokyo: 22°C, sunny",
 };
+
+/** Fetch current weather for a city. */
+export const handler: FetchWeatherHandler = async ({ city }) =>
+  REPORTS[city.trim().toLowerCase()] ?? `${city}: no report available (demo data covers London, Paris and Tokyo)`;

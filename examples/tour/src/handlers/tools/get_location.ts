@@ -1,7 +1,7 @@
-import { notImplemented } from "@mcpgen/runtime";
 import type { GetLocationHandler } from "../../generated/contract.js";
 
-/** Get location coordinates. */
-export const handler: GetLocationHandler = async (input, ctx) => {
-  throw notImplemented("Tool", "get_location", "src/handlers/tools/get_location.ts");
+/** Get location coordinates (demo data). */
+export const handler: GetLocationHandler = async ({ address }) => {
+  void address;
+  return { latitude: 51.5074, longitude: -0.1278, name: "London, UK" };
 };

@@ -1,7 +1,7 @@
-import { notImplemented } from "@mcpgen/runtime";
 import type { GetTemperatureHandler } from "../../generated/contract.js";
 
-/** Get temperature as a simple number (Celsius). */
-export const handler: GetTemperatureHandler = async (input, ctx) => {
-  throw notImplemented("Tool", "get_temperature", "src/handlers/tools/get_temperature.ts");
+/** Get temperature as a simple number. The output is a number, so clients receive {result: 22.5}. */
+export const handler: GetTemperatureHandler = async ({ city }) => {
+  void city;
+  return 22.5;
 };

@@ -1,7 +1,7 @@
-import { notImplemented } from "@mcpgen/runtime";
 import type { GetWeatherHandler } from "../../generated/contract.js";
 
-/** Get weather for a city - returns structured data. */
-export const handler: GetWeatherHandler = async (input, ctx) => {
-  throw notImplemented("Tool", "get_weather", "src/handlers/tools/get_weather.ts");
+/** Get weather for a city: the object is checked against WeatherData and sent as structuredContent. */
+export const handler: GetWeatherHandler = async ({ city }) => {
+  void city; // demo data: the same weather everywhere
+  return { temperature: 22.5, humidity: 45.0, condition: "sunny", wind_speed: 5.2 };
 };

@@ -21,7 +21,9 @@ import {
 import { readManifest } from '../../generator/src/frontend.js';
 import { formatPath, loadManifest } from '../../generator/src/load/index.js';
 import {
+  completionExportName,
   derivedTypeName,
+  elicitFormTypeName,
   RESERVED_WORDS,
   toFileName,
   toIdentifier,
@@ -324,8 +326,10 @@ describe('names', () => {
 
   test('derived type names', () => {
     assert.equal(derivedTypeName('toolInput', 'get_forecast'), 'GetForecastInput');
-    assert.equal(derivedTypeName('toolOutput', 'promise'), 'PromiseOutput');
+    assert.equal(derivedTypeName('toolOutput', 'promise'), 'Promise_Output');
     assert.equal(derivedTypeName('resourceParams', '123'), 'T123Params');
+    assert.equal(elicitFormTypeName('book_table', 'confirm'), 'BookTableConfirm');
+    assert.equal(completionExportName('user_id'), 'completeUserId');
   });
 });
 
@@ -437,7 +441,6 @@ describe('renderers', () => {
         '> 3 | y',
         '    | ^',
         '  4 | z',
-        '  5 |',
         '',
         '1 error, 1 warning',
         '',

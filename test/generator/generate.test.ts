@@ -152,7 +152,7 @@ describe("regenerate", () => {
 
     const again = await cli(dir);
     assert.equal(again.code, 0);
-    assert.match(again.stderr, /0 files written, 6 unchanged/);
+    assert.match(again.stderr, /0 files written, 8 unchanged/);
     assert.equal(read(dir, "src/generated/server.ts"), generatedBefore);
     assert.equal(read(dir, "src/handlers/tools/greet.ts"), body);
 

@@ -1,10 +1,12 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { hasErrors, renderGithub, renderJson, renderText, type Diagnostic } from "../diagnostics/index.js";
-import { runPipeline, type PipelineResult } from "../pipeline.js";
-import { applyPlan } from "../write/plan.js";
-import { unifiedDiff } from "../write/diff.js";
+import type { PipelineResult } from "../pipeline.js";
+import { generatorVersion } from "../version.js";
 import { runInit } from "./init.js";
+
+// The pipeline (schema compilers, formatter) loads only when there is work to do.
+const pipeline = () => import("../pipeline.js");
 
 /** Documented exit codes: user errors are told apart from drift and from our own bugs. */
 export const ExitCode = {
@@ -38,6 +40,7 @@ Options:
   -c, --config <file>   Manifest path (default: mcp.yaml)
       --cwd <dir>       Run as if started in <dir>
       --format <f>      Diagnostics as text (default), json or github
+      --force           Regenerate even when the last generation is still current
       --no-color        Plain text output (also NO_COLOR=1)
   -q, --quiet           Only errors
   -h, --help            Show this help
@@ -61,6 +64,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         quiet: { type: "boolean", short: "q" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "v" },
+        force: { type: "boolean" },
       },
     });
   } catch (error) {
@@ -73,7 +77,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return ExitCode.Ok;
   }
   if (values.version) {
-    io.stdout.write(`${await version()}\n`);
+    io.stdout.write(`${generatorVersion()}\n`);
     return ExitCode.Ok;
   }
   const command = positionals[0] ?? "generate";
@@ -84,7 +88,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
   const cwd = resolve(io.cwd, values.cwd ?? ".");
   const color = !values["no-color"] && !io.env.NO_COLOR && io.stderr.isTTY === true && io.env.TERM !== "dumb";
-  const ctx = { io, cwd, config: values.config, format, color, quiet: values.quiet === true };
+  const ctx = { io, cwd, config: values.config, format, color, quiet: values.quiet === true, force: values.force === true };
   try {
     switch (command) {
       case "generate":
@@ -112,6 +116,19 @@ interface Ctx {
   format: string;
   color: boolean;
   quiet: boolean;
+  force: boolean;
+}
+
+/** Answers from the last generation's record when nothing it depends on changed. */
+async function fastUpToDate(ctx: Ctx): Promise<number | undefined> {
+  if (ctx.force) return undefined;
+  const { existsSync, readFileSync } = await import("node:fs");
+  const { dirname } = await import("node:path");
+  const manifest = resolve(ctx.cwd, ctx.config ?? "mcp.yaml");
+  if (!existsSync(manifest)) return undefined;
+  const { isUpToDate } = await import("../write/state.js");
+  const r = isUpToDate(dirname(manifest), readFileSync(manifest, "utf8"), generatorVersion());
+  return r.upToDate ? r.files : undefined;
 }
 
 function report(ctx: Ctx, result: PipelineResult): void {
@@ -124,6 +141,13 @@ function report(ctx: Ctx, result: PipelineResult): void {
 
 async function generate(ctx: Ctx): Promise<number> {
   const started = performance.now();
+  const fresh = await fastUpToDate(ctx);
+  if (fresh !== undefined) {
+    if (!ctx.quiet) ctx.io.stderr.write(`mcpgen: 0 files written, ${fresh} unchanged in ${Math.round(performance.now() - started)} ms (up to date)\n`);
+    return ExitCode.Ok;
+  }
+  const { runPipeline } = await pipeline();
+  const { applyPlan } = await import("../write/plan.js");
   const result = await runPipeline({ cwd: ctx.cwd, config: ctx.config });
   report(ctx, result);
   if (hasErrors(result.diagnostics) || !result.plan) return ExitCode.UserError;
@@ -145,6 +169,13 @@ async function generate(ctx: Ctx): Promise<number> {
 
 async function check(ctx: Ctx): Promise<number> {
   const started = performance.now();
+  const fresh = await fastUpToDate(ctx);
+  if (fresh !== undefined) {
+    if (!ctx.quiet) ctx.io.stderr.write(`mcpgen check: up to date (${fresh} files) in ${Math.round(performance.now() - started)} ms\n`);
+    return ExitCode.Ok;
+  }
+  const { runPipeline } = await pipeline();
+  const { unifiedDiff } = await import("../write/diff.js");
   const result = await runPipeline({ cwd: ctx.cwd, config: ctx.config });
   report(ctx, result);
   if (hasErrors(result.diagnostics) || !result.plan) return ExitCode.UserError;
@@ -173,15 +204,10 @@ async function check(ctx: Ctx): Promise<number> {
 }
 
 async function validate(ctx: Ctx): Promise<number> {
+  const { runPipeline } = await pipeline();
   const result = await runPipeline({ cwd: ctx.cwd, config: ctx.config }, { validateOnly: true });
   report(ctx, result);
   if (hasErrors(result.diagnostics)) return ExitCode.UserError;
   if (!ctx.quiet) ctx.io.stderr.write(`mcpgen: ${result.displayPath} is valid\n`);
   return ExitCode.Ok;
-}
-
-async function version(): Promise<string> {
-  const { readFile } = await import("node:fs/promises");
-  const pkg = JSON.parse(await readFile(new URL("../../package.json", import.meta.url), "utf8"));
-  return pkg.version;
 }

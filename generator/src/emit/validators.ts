@@ -19,6 +19,28 @@ export const validatorName = {
   form: (toolIdent: string, formIdent: string) => `${toolIdent}_${formIdent}Form`,
 };
 
+/** Export names of the wire schemas in schemas.ts. */
+export const schemaName = {
+  input: (ident: string) => `${ident}InputSchema`,
+  output: (ident: string) => `${ident}OutputSchema`,
+  form: (toolIdent: string, formIdent: string) => `${toolIdent}_${formIdent}FormSchema`,
+};
+
+/**
+ * The wire schemas (tools/list, elicitation), one JSON literal per line. Like the
+ * validators this is data, not code to read, so it is not run through prettier: that
+ * keeps generation fast for servers with hundreds of tools.
+ */
+export function emitSchemas(model: Model): string {
+  const lines: string[] = [];
+  for (const t of model.tools) {
+    lines.push(`export const ${schemaName.input(t.ident)} = ${JSON.stringify(t.inputSchema)};`);
+    if (t.outputSchema !== undefined) lines.push(`export const ${schemaName.output(t.ident)} = ${JSON.stringify(t.outputSchema)};`);
+    for (const f of t.forms) lines.push(`export const ${schemaName.form(t.ident, f.ident)} = ${JSON.stringify(f.schema)};`);
+  }
+  return lines.length > 0 ? lines.join("\n") + "\n" : "export {};\n";
+}
+
 /**
  * Every validator the server needs, precompiled with ajv's standalone mode into one
  * ES module. Generated servers never compile a schema at run time (no `new Function`,

@@ -1,7 +1,7 @@
 import type { Model } from "../model/build.js";
 import { handlerFiles, namespaceOf, relativeImport, type HandlerFile } from "./layout.js";
 import { compilePromptTemplate } from "./prompt-template.js";
-import { validatorName } from "./validators.js";
+import { schemaName, validatorName } from "./validators.js";
 
 const lit = (v: unknown) => JSON.stringify(v);
 
@@ -28,7 +28,10 @@ export function emitWiring(model: Model): string {
   if (needsForms) runtimeImports.push("attachForms");
   L.push(`import { ${runtimeImports.join(", ")} } from "@mcpgen/runtime";`);
   L.push(`import type { AppContext } from "./contract.js";`);
-  if (hasValidators) L.push(`import * as V from "./validators.js";`);
+  if (hasValidators) {
+    L.push(`import * as S from "./schemas.js";`);
+    L.push(`import * as V from "./validators.js";`);
+  }
   for (const f of files) L.push(`import * as ${namespaceOf(f)} from "${relativeImport(model.paths.out, f.path)}";`);
   if (model.lifespan) L.push(`import * as lifespan from "${relativeImport(model.paths.out, `${model.paths.handlers}/lifespan.ts`)}";`);
   L.push("");
@@ -53,10 +56,10 @@ export function emitWiring(model: Model): string {
     L.push("  server.tool({");
     L.push(`    name: ${lit(t.name)},`);
     L.push(...metaFields(t.meta).map((x) => `    ${x}`));
-    L.push(`    inputSchema: ${lit(t.inputSchema)},`);
+    L.push(`    inputSchema: S.${schemaName.input(t.ident)},`);
     L.push(`    validateInput: V.${validatorName.input(t.ident)},`);
     if (t.outputSchema !== undefined) {
-      L.push(`    outputSchema: ${lit(t.outputSchema)},`);
+      L.push(`    outputSchema: S.${schemaName.output(t.ident)},`);
       L.push(`    validateOutput: V.${validatorName.output(t.ident)},`);
       if (t.wrapOutput) L.push("    wrapOutput: true,");
     }
@@ -67,7 +70,7 @@ export function emitWiring(model: Model): string {
       L.push("    handler: (input, ctx) =>");
       L.push(`      ${handler}(input, attachForms(ctx, {`);
       for (const f of t.forms) {
-        L.push(`        ${lit(f.ident)}: { message: ${lit(f.message)}, schema: ${lit(f.schema)}, validate: V.${validatorName.form(t.ident, f.ident)} },`);
+        L.push(`        ${lit(f.ident)}: { message: ${lit(f.message)}, schema: S.${schemaName.form(t.ident, f.ident)}, validate: V.${validatorName.form(t.ident, f.ident)} },`);
       }
       L.push("      })),");
     } else {

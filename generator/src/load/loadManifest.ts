@@ -79,7 +79,8 @@ function load(path: string, text: string): LoadedManifest {
     lineCounter,
     prettyErrors: false,
     merge: true,
-    uniqueKeys: true,
+    // inspectDocument finds duplicates in linear time and names the first definition.
+    uniqueKeys: false,
     // The yaml package otherwise prints some warnings to the console itself.
     logLevel: 'silent',
   });

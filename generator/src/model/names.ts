@@ -47,6 +47,8 @@ export const RESERVED_TYPE_NAMES: readonly string[] = [
   'Map', 'Math', 'NonNullable', 'Number', 'Object', 'Omit', 'Parameters', 'Partial', 'Pick',
   'Promise', 'PromiseLike', 'Readonly', 'ReadonlyArray', 'Record', 'RegExp', 'Request', 'Required',
   'Response', 'ReturnType', 'Set', 'String', 'Symbol', 'URL', 'Uint8Array',
+  // the root type the type emitter compiles all others under
+  'McpgenAllTypes',
 ];
 
 /** Windows cannot create files with these base names, whatever the extension. */
@@ -129,8 +131,9 @@ export function toFileName(name: string): string {
 
 /**
  * Suffixes of the TypeScript types derived from manifest items (`get_forecast` ->
- * `GetForecastInput`). Shared with the validator so a declared type that equals a derived
- * name is reported against mcp.yaml.
+ * `GetForecastInput`), as the type emitter builds them: `toTypeName(name) + suffix`. Shared
+ * with the validator so that a declared type equal to a derived name is reported against
+ * mcp.yaml instead of breaking the generated types.
  */
 export const DERIVED_TYPE_SUFFIXES = {
   toolInput: 'Input',
@@ -141,10 +144,17 @@ export const DERIVED_TYPE_SUFFIXES = {
 
 export type DerivedTypeKind = keyof typeof DERIVED_TYPE_SUFFIXES;
 
-/** The name of a type derived from an item: `derivedTypeName('toolInput', 'get_forecast')` -> `GetForecastInput`. */
+/** `derivedTypeName('toolInput', 'get_forecast')` -> `GetForecastInput`. */
 export function derivedTypeName(kind: DerivedTypeKind, itemName: string): string {
-  // Built from the raw words so `promise` + Input gives `PromiseInput`, not `Promise_Input`.
-  const base = words(itemName).map(upperFirst).join('');
-  const id = `${base}${DERIVED_TYPE_SUFFIXES[kind]}`;
-  return ID_START.test(id[0] ?? '') && id[0] !== '$' ? id : `T${id}`;
+  return `${toTypeName(itemName)}${DERIVED_TYPE_SUFFIXES[kind]}`;
+}
+
+/** The answer type of a tool's elicitation form: `book_table` + `confirm` -> `BookTableConfirm`. */
+export function elicitFormTypeName(toolName: string, formName: string): string {
+  return `${toTypeName(toolName)}${toTypeName(formName)}`;
+}
+
+/** The completion handler export for a template variable or prompt argument: `user_id` -> `completeUserId`. */
+export function completionExportName(name: string): string {
+  return `complete${toTypeName(name)}`;
 }

@@ -21,14 +21,13 @@ export const DIAGNOSTIC_CODES = {
   // names
   'name-invalid': { severity: 'error', summary: 'A tool, resource or prompt name is not 1-128 characters of A-Z a-z 0-9 _ . -' },
   'name-too-long': { severity: 'warning', summary: 'A name longer than 64 characters, which many clients reject.' },
-  'name-collision': { severity: 'error', summary: 'Two names map to the same identifier, type or file in generated code.' },
+  'name-collision': { severity: 'error', summary: 'Two names map to the same identifier, type, file or completion handler in generated code.' },
   // JSON Schemas
   'ref-unknown-type': { severity: 'error', summary: 'A $ref names a type that types does not declare.' },
   'ref-invalid': { severity: 'error', summary: 'A #/types/... $ref that does not resolve.' },
   'schema-invalid': { severity: 'error', summary: 'An embedded JSON Schema is not valid 2020-12.' },
   'schema-keyword-typo': { severity: 'warning', summary: 'An unknown JSON Schema keyword close to a known one.' },
   'tool-input-not-object': { severity: 'error', summary: 'A tool input that is not an object schema.' },
-  'tool-output-not-object': { severity: 'warning', summary: 'A tool output that is not an object schema (rejected by pre-2026 clients).' },
   // elicitation
   'elicit-not-flat': { severity: 'error', summary: 'An elicitation form that is not a flat object of primitives.' },
   'elicit-unsupported-keyword': { severity: 'warning', summary: 'A keyword MCP elicitation forms do not define; clients may ignore it.' },

@@ -2,6 +2,7 @@
 
 import { McpServer, type ServerOptions } from "@mcpgen/runtime";
 import type { AppContext } from "./contract.js";
+import * as S from "./schemas.js";
 import * as V from "./validators.js";
 import * as tool_add from "../handlers/tools/add.js";
 import * as template_greeting from "../handlers/resources/greeting.js";
@@ -25,20 +26,9 @@ export function createServer(
     name: "add",
     description: "Add two numbers.",
     title: "Add",
-    inputSchema: {
-      type: "object",
-      properties: {
-        a: { type: "integer", description: "First addend" },
-        b: { type: "integer", description: "Second addend" },
-      },
-      required: ["a", "b"],
-    },
+    inputSchema: S.addInputSchema,
     validateInput: V.addInput,
-    outputSchema: {
-      type: "object",
-      properties: { result: { type: "integer" } },
-      required: ["result"],
-    },
+    outputSchema: S.addOutputSchema,
     validateOutput: V.addOutput,
     wrapOutput: true,
     handler: tool_add.handler,

@@ -44,11 +44,7 @@ export class TourClient {
   ): Promise<CallToolResult> {
     return checkToolResult(
       "book_table",
-      await this.mcp.callTool(
-        "book_table",
-        input as Record<string, unknown>,
-        options,
-      ),
+      await this.mcp.callTool("book_table", input, options),
     );
   }
 
@@ -59,11 +55,7 @@ export class TourClient {
   ): Promise<T.CalculateBmiOutput> {
     return structuredOf<T.CalculateBmiOutput>(
       "calculate_bmi",
-      await this.mcp.callTool(
-        "calculate_bmi",
-        input as Record<string, unknown>,
-        options,
-      ),
+      await this.mcp.callTool("calculate_bmi", input, options),
       true,
     );
   }
@@ -75,11 +67,7 @@ export class TourClient {
   ): Promise<CallToolResult> {
     return checkToolResult(
       "create_thumbnail",
-      await this.mcp.callTool(
-        "create_thumbnail",
-        input as Record<string, unknown>,
-        options,
-      ),
+      await this.mcp.callTool("create_thumbnail", input, options),
     );
   }
 
@@ -90,11 +78,7 @@ export class TourClient {
   ): Promise<CallToolResult> {
     return checkToolResult(
       "fetch_weather",
-      await this.mcp.callTool(
-        "fetch_weather",
-        input as Record<string, unknown>,
-        options,
-      ),
+      await this.mcp.callTool("fetch_weather", input, options),
     );
   }
 
@@ -105,11 +89,7 @@ export class TourClient {
   ): Promise<CallToolResult> {
     return checkToolResult(
       "generate_poem",
-      await this.mcp.callTool(
-        "generate_poem",
-        input as Record<string, unknown>,
-        options,
-      ),
+      await this.mcp.callTool("generate_poem", input, options),
     );
   }
 
@@ -120,11 +100,7 @@ export class TourClient {
   ): Promise<T.GetLocationOutput> {
     return structuredOf<T.GetLocationOutput>(
       "get_location",
-      await this.mcp.callTool(
-        "get_location",
-        input as Record<string, unknown>,
-        options,
-      ),
+      await this.mcp.callTool("get_location", input, options),
       false,
     );
   }
@@ -136,11 +112,7 @@ export class TourClient {
   ): Promise<T.GetStatisticsOutput> {
     return structuredOf<T.GetStatisticsOutput>(
       "get_statistics",
-      await this.mcp.callTool(
-        "get_statistics",
-        input as Record<string, unknown>,
-        options,
-      ),
+      await this.mcp.callTool("get_statistics", input, options),
       false,
     );
   }
@@ -152,11 +124,7 @@ export class TourClient {
   ): Promise<T.GetTemperatureOutput> {
     return structuredOf<T.GetTemperatureOutput>(
       "get_temperature",
-      await this.mcp.callTool(
-        "get_temperature",
-        input as Record<string, unknown>,
-        options,
-      ),
+      await this.mcp.callTool("get_temperature", input, options),
       true,
     );
   }
@@ -168,11 +136,7 @@ export class TourClient {
   ): Promise<T.GetUserOutput> {
     return structuredOf<T.GetUserOutput>(
       "get_user",
-      await this.mcp.callTool(
-        "get_user",
-        input as Record<string, unknown>,
-        options,
-      ),
+      await this.mcp.callTool("get_user", input, options),
       false,
     );
   }
@@ -184,11 +148,7 @@ export class TourClient {
   ): Promise<T.GetWeatherOutput> {
     return structuredOf<T.GetWeatherOutput>(
       "get_weather",
-      await this.mcp.callTool(
-        "get_weather",
-        input as Record<string, unknown>,
-        options,
-      ),
+      await this.mcp.callTool("get_weather", input, options),
       false,
     );
   }
@@ -200,11 +160,7 @@ export class TourClient {
   ): Promise<T.ListCitiesOutput> {
     return structuredOf<T.ListCitiesOutput>(
       "list_cities",
-      await this.mcp.callTool(
-        "list_cities",
-        input as Record<string, unknown>,
-        options,
-      ),
+      await this.mcp.callTool("list_cities", input, options),
       true,
     );
   }
@@ -216,11 +172,7 @@ export class TourClient {
   ): Promise<CallToolResult> {
     return checkToolResult(
       "long_task",
-      await this.mcp.callTool(
-        "long_task",
-        input as Record<string, unknown>,
-        options,
-      ),
+      await this.mcp.callTool("long_task", input, options),
     );
   }
 
@@ -231,11 +183,7 @@ export class TourClient {
   ): Promise<CallToolResult> {
     return checkToolResult(
       "query_db",
-      await this.mcp.callTool(
-        "query_db",
-        input as Record<string, unknown>,
-        options,
-      ),
+      await this.mcp.callTool("query_db", input, options),
     );
   }
 

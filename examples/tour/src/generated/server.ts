@@ -2,6 +2,7 @@
 
 import { McpServer, type ServerOptions, attachForms } from "@mcpgen/runtime";
 import type { AppContext } from "./contract.js";
+import * as S from "./schemas.js";
 import * as V from "./validators.js";
 import * as tool_book_table from "../handlers/tools/book_table.js";
 import * as tool_calculate_bmi from "../handlers/tools/calculate_bmi.js";
@@ -46,14 +47,7 @@ export function createServer(
   server.tool({
     name: "book_table",
     description: "Book a table, asking the user to confirm first.",
-    inputSchema: {
-      type: "object",
-      properties: {
-        date: { type: "string" },
-        party_size: { type: "integer", minimum: 1 },
-      },
-      required: ["date", "party_size"],
-    },
+    inputSchema: S.bookTableInputSchema,
     validateInput: V.bookTableInput,
     handler: (input, ctx) =>
       tool_book_table.handler(
@@ -61,21 +55,7 @@ export function createServer(
         attachForms(ctx, {
           confirm: {
             message: "Confirm the booking?",
-            schema: {
-              type: "object",
-              properties: {
-                confirm: {
-                  type: "boolean",
-                  description: "Confirm the booking?",
-                },
-                notes: {
-                  type: "string",
-                  description: "Special requests",
-                  default: "",
-                },
-              },
-              required: ["confirm"],
-            },
+            schema: S.bookTable_confirmFormSchema,
             validate: V.bookTable_confirmForm,
           },
         }),
@@ -87,20 +67,9 @@ export function createServer(
     annotations: { readOnlyHint: true, openWorldHint: false },
     description: "Calculate BMI given weight in kg and height in meters.",
     title: "BMI Calculator",
-    inputSchema: {
-      type: "object",
-      properties: {
-        weight_kg: { type: "number", exclusiveMinimum: 0 },
-        height_m: { type: "number", exclusiveMinimum: 0 },
-      },
-      required: ["weight_kg", "height_m"],
-    },
+    inputSchema: S.calculateBmiInputSchema,
     validateInput: V.calculateBmiInput,
-    outputSchema: {
-      type: "object",
-      properties: { result: { type: "number" } },
-      required: ["result"],
-    },
+    outputSchema: S.calculateBmiOutputSchema,
     validateOutput: V.calculateBmiOutput,
     wrapOutput: true,
     handler: tool_calculate_bmi.handler,
@@ -111,13 +80,7 @@ export function createServer(
     description:
       "Create a thumbnail for a PNG file. Images of at most 100x100 pixels are returned as they are; larger ones get a generated 100x100-bounded placeholder PNG (a gradient with the source's aspect ratio), not a resampled copy: this demo ships no image decoder.",
     title: "Thumbnail",
-    inputSchema: {
-      type: "object",
-      properties: {
-        image_path: { type: "string", description: "Path of a PNG file" },
-      },
-      required: ["image_path"],
-    },
+    inputSchema: S.createThumbnailInputSchema,
     validateInput: V.createThumbnailInput,
     handler: tool_create_thumbnail.handler,
   });
@@ -128,11 +91,7 @@ export function createServer(
     description:
       "Fetch current weather for a city. This demo answers from a built-in table; a real server would fetch it from a weather API.",
     title: "Weather Fetcher",
-    inputSchema: {
-      type: "object",
-      properties: { city: { type: "string" } },
-      required: ["city"],
-    },
+    inputSchema: S.fetchWeatherInputSchema,
     validateInput: V.fetchWeatherInput,
     handler: tool_fetch_weather.handler,
   });
@@ -140,11 +99,7 @@ export function createServer(
   server.tool({
     name: "generate_poem",
     description: "Generate a poem using the client's model (LLM sampling).",
-    inputSchema: {
-      type: "object",
-      properties: { topic: { type: "string" } },
-      required: ["topic"],
-    },
+    inputSchema: S.generatePoemInputSchema,
     validateInput: V.generatePoemInput,
     handler: tool_generate_poem.handler,
   });
@@ -152,21 +107,9 @@ export function createServer(
   server.tool({
     name: "get_location",
     description: "Get location coordinates.",
-    inputSchema: {
-      type: "object",
-      properties: { address: { type: "string" } },
-      required: ["address"],
-    },
+    inputSchema: S.getLocationInputSchema,
     validateInput: V.getLocationInput,
-    outputSchema: {
-      type: "object",
-      properties: {
-        latitude: { type: "number" },
-        longitude: { type: "number" },
-        name: { type: "string" },
-      },
-      required: ["latitude", "longitude", "name"],
-    },
+    outputSchema: S.getLocationOutputSchema,
     validateOutput: V.getLocationOutput,
     handler: tool_get_location.handler,
   });
@@ -174,13 +117,9 @@ export function createServer(
   server.tool({
     name: "get_statistics",
     description: "Get statistics for a data type.",
-    inputSchema: {
-      type: "object",
-      properties: { data_type: { type: "string" } },
-      required: ["data_type"],
-    },
+    inputSchema: S.getStatisticsInputSchema,
     validateInput: V.getStatisticsInput,
-    outputSchema: { type: "object", additionalProperties: { type: "number" } },
+    outputSchema: S.getStatisticsOutputSchema,
     validateOutput: V.getStatisticsOutput,
     handler: tool_get_statistics.handler,
   });
@@ -188,17 +127,9 @@ export function createServer(
   server.tool({
     name: "get_temperature",
     description: "Get temperature as a simple number (Celsius).",
-    inputSchema: {
-      type: "object",
-      properties: { city: { type: "string" } },
-      required: ["city"],
-    },
+    inputSchema: S.getTemperatureInputSchema,
     validateInput: V.getTemperatureInput,
-    outputSchema: {
-      type: "object",
-      properties: { result: { type: "number" } },
-      required: ["result"],
-    },
+    outputSchema: S.getTemperatureOutputSchema,
     validateOutput: V.getTemperatureOutput,
     wrapOutput: true,
     handler: tool_get_temperature.handler,
@@ -207,21 +138,9 @@ export function createServer(
   server.tool({
     name: "get_user",
     description: "Get a user profile - returns structured data.",
-    inputSchema: {
-      type: "object",
-      properties: { user_id: { type: "string" } },
-      required: ["user_id"],
-    },
+    inputSchema: S.getUserInputSchema,
     validateInput: V.getUserInput,
-    outputSchema: {
-      type: "object",
-      properties: {
-        name: { type: "string" },
-        age: { type: "integer" },
-        email: { type: "string" },
-      },
-      required: ["name", "age"],
-    },
+    outputSchema: S.getUserOutputSchema,
     validateOutput: V.getUserOutput,
     handler: tool_get_user.handler,
   });
@@ -229,22 +148,9 @@ export function createServer(
   server.tool({
     name: "get_weather",
     description: "Get weather for a city - returns structured data.",
-    inputSchema: {
-      type: "object",
-      properties: { city: { type: "string" } },
-      required: ["city"],
-    },
+    inputSchema: S.getWeatherInputSchema,
     validateInput: V.getWeatherInput,
-    outputSchema: {
-      type: "object",
-      properties: {
-        temperature: { type: "number", description: "Temperature in Celsius" },
-        humidity: { type: "number", description: "Humidity percentage" },
-        condition: { type: "string" },
-        wind_speed: { type: "number" },
-      },
-      required: ["temperature", "humidity", "condition", "wind_speed"],
-    },
+    outputSchema: S.getWeatherOutputSchema,
     validateOutput: V.getWeatherOutput,
     handler: tool_get_weather.handler,
   });
@@ -252,13 +158,9 @@ export function createServer(
   server.tool({
     name: "list_cities",
     description: "Get a list of cities.",
-    inputSchema: { type: "object" },
+    inputSchema: S.listCitiesInputSchema,
     validateInput: V.listCitiesInput,
-    outputSchema: {
-      type: "object",
-      properties: { result: { type: "array", items: { type: "string" } } },
-      required: ["result"],
-    },
+    outputSchema: S.listCitiesOutputSchema,
     validateOutput: V.listCitiesOutput,
     wrapOutput: true,
     handler: tool_list_cities.handler,
@@ -267,11 +169,7 @@ export function createServer(
   server.tool({
     name: "long_task",
     description: "Process multiple files with progress tracking.",
-    inputSchema: {
-      type: "object",
-      properties: { files: { type: "array", items: { type: "string" } } },
-      required: ["files"],
-    },
+    inputSchema: S.longTaskInputSchema,
     validateInput: V.longTaskInput,
     handler: tool_long_task.handler,
   });
@@ -280,7 +178,7 @@ export function createServer(
     name: "query_db",
     annotations: { readOnlyHint: true, openWorldHint: false },
     description: "Run the demo query on the database opened at startup.",
-    inputSchema: { type: "object" },
+    inputSchema: S.queryDbInputSchema,
     validateInput: V.queryDbInput,
     handler: tool_query_db.handler,
   });

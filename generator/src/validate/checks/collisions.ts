@@ -1,5 +1,5 @@
 import type { JsonPath } from '../../load/index.js';
-import { derivedTypeName, toFileName, toIdentifier, toTypeName } from '../../model/names.js';
+import { completionExportName, derivedTypeName, elicitFormTypeName, toFileName, toIdentifier, toTypeName } from '../../model/names.js';
 import { entriesOf, isRecord } from '../guards.js';
 import type { CheckContext } from './context.js';
 import { parseUriTemplate } from './uriTemplate.js';
@@ -67,7 +67,11 @@ function checkTypeNames(ctx: CheckContext, alreadyReported: Set<string>): void {
   for (const [name, tool] of entriesOf(ctx.root.tools)) {
     const path = ['tools', name];
     add(derivedTypeName('toolInput', name), { label: `the input type of tool \`${name}\``, path });
-    if (isRecord(tool) && tool.output !== undefined) add(derivedTypeName('toolOutput', name), { label: `the output type of tool \`${name}\``, path });
+    if (!isRecord(tool)) continue;
+    if (tool.output !== undefined) add(derivedTypeName('toolOutput', name), { label: `the output type of tool \`${name}\``, path });
+    for (const [form] of entriesOf(tool.elicit)) {
+      add(elicitFormTypeName(name, form), { label: `the answer type of elicitation \`${form}\` of tool \`${name}\``, path: [...path, 'elicit', form] });
+    }
   }
   for (const [name, resource] of entriesOf(ctx.root.resources)) {
     if (isRecord(resource) && typeof resource.uri === 'string' && parseUriTemplate(resource.uri).expressions.length > 0) {
@@ -77,7 +81,6 @@ function checkTypeNames(ctx: CheckContext, alreadyReported: Set<string>): void {
   for (const [name] of entriesOf(ctx.root.prompts)) {
     add(derivedTypeName('promptArguments', name), { label: `the arguments type of prompt \`${name}\``, path: ['prompts', name] });
   }
-  // Items of one kind already collide as identifiers; only report type clashes across origins.
   const seen = new Map<string, Named>();
   for (const entry of entries) {
     const earlier = seen.get(entry.key);
@@ -85,7 +88,6 @@ function checkTypeNames(ctx: CheckContext, alreadyReported: Set<string>): void {
       seen.set(entry.key, entry.item);
       continue;
     }
-    if (earlier.path[0] === entry.item.path[0] && earlier.path[0] !== 'types') continue;
     ctx.report({
       code: 'name-collision',
       message: `${entry.item.label} and ${earlier.label} both become the type \`${entry.shown}\` in generated code`,
@@ -96,7 +98,8 @@ function checkTypeNames(ctx: CheckContext, alreadyReported: Set<string>): void {
   }
 }
 
-function checkElicitNames(ctx: CheckContext): void {
+function checkElicitNames(ctx: CheckContext): Set<string> {
+  const reported = new Set<string>();
   for (const [toolName, tool] of entriesOf(ctx.root.tools)) {
     if (!isRecord(tool)) continue;
     const items = entriesOf(tool.elicit).map(([q]) => ({
@@ -104,7 +107,27 @@ function checkElicitNames(ctx: CheckContext): void {
       shown: toIdentifier(q),
       item: { label: `elicitation \`${q}\``, path: ['tools', toolName, 'elicit', q] },
     }));
-    reportCollisions(ctx, items, 'helper name', RENAME);
+    for (const path of reportCollisions(ctx, items, 'helper name', RENAME)) reported.add(path);
+  }
+  return reported;
+}
+
+/** Completion handlers are exported as `complete<Name>`, one per variable or argument of an item. */
+function checkCompletionNames(ctx: CheckContext): void {
+  for (const [name, resource] of entriesOf(ctx.root.resources)) {
+    if (!isRecord(resource) || !Array.isArray(resource.complete)) continue;
+    const items = resource.complete
+      .map((v, i) => ({ v, i }))
+      .filter((x): x is { v: string; i: number } => typeof x.v === 'string')
+      .map(({ v, i }) => ({ key: completionExportName(v), shown: completionExportName(v), item: { label: `variable \`${v}\``, path: ['resources', name, 'complete', i] } }));
+    reportCollisions(ctx, items, 'completion handler', RENAME);
+  }
+  for (const [name, prompt] of entriesOf(ctx.root.prompts)) {
+    if (!isRecord(prompt)) continue;
+    const items = entriesOf(prompt.arguments)
+      .filter(([, arg]) => isRecord(arg) && arg.complete === true)
+      .map(([arg]) => ({ key: completionExportName(arg), shown: completionExportName(arg), item: { label: `argument \`${arg}\``, path: ['prompts', name, 'arguments', arg] } }));
+    reportCollisions(ctx, items, 'completion handler', RENAME);
   }
 }
 
@@ -114,7 +137,8 @@ export function checkCollisions(ctx: CheckContext): void {
     ...checkSection(ctx, 'tools', 'tool'),
     ...checkSection(ctx, 'resources', 'resource'),
     ...checkSection(ctx, 'prompts', 'prompt'),
+    ...checkElicitNames(ctx),
   ]);
   checkTypeNames(ctx, reported);
-  checkElicitNames(ctx);
+  checkCompletionNames(ctx);
 }

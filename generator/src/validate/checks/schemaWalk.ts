@@ -40,36 +40,58 @@ const SCHEMA_SINGLES = [
 ];
 const SCHEMA_ARRAYS = ['allOf', 'anyOf', 'oneOf', 'prefixItems', 'items'];
 
+/** A path as a parent chain: most nodes are never reported, so arrays are built only on demand. */
+interface Trail {
+  parent: Trail | undefined;
+  segment: string | number;
+}
+
+function toPath(base: JsonPath, trail: Trail | undefined): JsonPath {
+  const tail: (string | number)[] = [];
+  for (let t = trail; t; t = t.parent) tail.push(t.segment);
+  return [...base, ...tail.reverse()];
+}
+
 /**
- * Visits every (sub)schema object, knowing which keys hold schemas: a property *named* `$ref`
- * or `type` is not a keyword, and `const`/`enum`/`default`/`examples` hold data, not schemas.
- * Iterative and depth-bounded.
+ * Visits every (sub)schema object in document order, knowing which keys hold schemas: a
+ * property *named* `$ref` or `type` is not a keyword, and `const`/`enum`/`default`/`examples`
+ * hold data, not schemas. Iterative and depth-bounded; `pathOf()` builds the node's path.
  */
-export function walkSchema(schema: unknown, path: JsonPath, visit: (node: Record<string, unknown>, path: JsonPath) => void): void {
-  const stack: { node: unknown; path: JsonPath; depth: number }[] = [{ node: schema, path, depth: 0 }];
-  const work: { node: Record<string, unknown>; path: JsonPath }[] = [];
+export function walkSchema(
+  schema: unknown,
+  base: JsonPath,
+  visit: (node: Record<string, unknown>, pathOf: () => JsonPath) => void,
+): void {
+  const stack: { node: unknown; trail: Trail | undefined; depth: number }[] = [{ node: schema, trail: undefined, depth: 0 }];
   while (stack.length > 0) {
-    const { node, path: at, depth } = stack.pop()!;
+    const { node, trail, depth } = stack.pop()!;
     if (!isRecord(node) || depth > MAX_DEPTH) continue;
-    work.push({ node, path: at });
-    const children: { node: unknown; path: JsonPath }[] = [];
-    for (const key of SCHEMA_MAPS) for (const [name, sub] of entriesOf(node[key])) children.push({ node: sub, path: [...at, key, name] });
-    for (const key of SCHEMA_SINGLES) if (isRecord(node[key])) children.push({ node: node[key], path: [...at, key] });
+    visit(node, () => toPath(base, trail));
+    const children: { node: unknown; trail: Trail; depth: number }[] = [];
+    const child = (sub: unknown, ...segments: (string | number)[]) => {
+      if (typeof sub !== 'object' || sub === null) return;
+      let t: Trail | undefined = trail;
+      for (const segment of segments) t = { parent: t, segment };
+      children.push({ node: sub, trail: t!, depth: depth + 1 });
+    };
+    for (const key of SCHEMA_MAPS) {
+      const map = node[key];
+      if (isRecord(map)) for (const name of Object.keys(map)) child(map[name], key, name);
+    }
+    for (const key of SCHEMA_SINGLES) if (isRecord(node[key])) child(node[key], key);
     for (const key of SCHEMA_ARRAYS) {
       const list = node[key];
-      if (Array.isArray(list)) list.forEach((sub, i) => children.push({ node: sub, path: [...at, key, i] }));
+      if (Array.isArray(list)) for (let i = 0; i < list.length; i++) child(list[i], key, i);
     }
-    if (isRecord(node.dependencies)) {
-      for (const [name, sub] of Object.entries(node.dependencies)) if (isRecord(sub)) children.push({ node: sub, path: [...at, 'dependencies', name] });
-    }
-    // Reverse so that popping visits children in document order.
-    for (let i = children.length - 1; i >= 0; i--) stack.push({ ...children[i]!, depth: depth + 1 });
+    const deps = node.dependencies;
+    if (isRecord(deps)) for (const name of Object.keys(deps)) if (isRecord(deps[name])) child(deps[name], 'dependencies', name);
+    // Pushed in reverse so that popping visits children in document order.
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
   }
-  for (const { node, path: at } of work) visit(node, at);
 }
 
 /** Keywords of JSON Schema 2020-12 plus common annotations, for the typo check. */
-export const KNOWN_KEYWORDS: readonly string[] = [
+export const KNOWN_KEYWORDS: ReadonlySet<string> = new Set([
   '$schema', '$id', '$ref', '$anchor', '$dynamicRef', '$dynamicAnchor', '$vocabulary', '$comment', '$defs', 'definitions',
   'type', 'enum', 'const', 'multipleOf', 'maximum', 'exclusiveMaximum', 'minimum', 'exclusiveMinimum', 'maxLength',
   'minLength', 'pattern', 'maxItems', 'minItems', 'uniqueItems', 'maxContains', 'minContains', 'maxProperties',
@@ -78,4 +100,4 @@ export const KNOWN_KEYWORDS: readonly string[] = [
   'allOf', 'anyOf', 'oneOf', 'not', 'if', 'then', 'else', 'dependentSchemas', 'dependencies', 'format',
   'contentEncoding', 'contentMediaType', 'contentSchema', 'title', 'description', 'default', 'deprecated', 'readOnly',
   'writeOnly', 'examples', 'example', 'enumNames', 'nullable', 'discriminator',
-];
+]);

@@ -9,12 +9,12 @@ import { followPointer, parseTypeRef, resolveTypeRef } from './typeRefs.js';
 
 const DIALECT_2020 = /^https?:\/\/json-schema\.org\/draft\/2020-12\/schema#?$/;
 
-function checkRef(ctx: CheckContext, ref: string, path: JsonPath, typeNames: string[]): void {
+function checkRef(ctx: CheckContext, ref: string, path: JsonPath, typeNames: ReadonlySet<string>): void {
   const at = [...path, '$ref'];
   const parsed = parseTypeRef(ref);
   if (!parsed) {
     // A bare type name (`$ref: Day`) is a common slip; other refs ($defs, URLs) are left alone.
-    if (typeNames.includes(ref)) {
+    if (typeNames.has(ref)) {
       ctx.report({ code: 'ref-invalid', message: `\`$ref: ${ref}\` is not a reference to the type \`${ref}\``, hint: `write \`$ref: "#/types/${ref}"\``, at });
     }
     return;
@@ -23,9 +23,9 @@ function checkRef(ctx: CheckContext, ref: string, path: JsonPath, typeNames: str
     ctx.report({ code: 'ref-invalid', message: `\`${ref}\` does not name a type`, hint: 'write `#/types/Name`, where Name is a key under `types`', at });
     return;
   }
-  if (!typeNames.includes(parsed.name)) {
+  if (!typeNames.has(parsed.name)) {
     const suggestion = didYouMean(parsed.name, typeNames);
-    const known = typeNames.length > 0 ? `declared types: ${listCode(typeNames)}` : 'no types are declared: add it under `types`';
+    const known = typeNames.size > 0 ? `declared types: ${listCode([...typeNames])}` : 'no types are declared: add it under `types`';
     ctx.report({
       code: 'ref-unknown-type',
       message: `\`${ref}\` refers to an unknown type \`${parsed.name}\``,
@@ -39,16 +39,16 @@ function checkRef(ctx: CheckContext, ref: string, path: JsonPath, typeNames: str
   }
 }
 
-function checkKeywordTypos(ctx: CheckContext, node: Record<string, unknown>, path: JsonPath): void {
+function checkKeywordTypos(ctx: CheckContext, node: Record<string, unknown>, pathOf: () => JsonPath): void {
   for (const key of Object.keys(node)) {
-    if (KNOWN_KEYWORDS.includes(key) || key.startsWith('x-') || key.length < 4) continue;
+    if (KNOWN_KEYWORDS.has(key) || key.startsWith('x-') || key.length < 4) continue;
     const suggestion = didYouMean(key, KNOWN_KEYWORDS);
     if (suggestion) {
       ctx.report({
         code: 'schema-keyword-typo',
         message: `\`${key}\` is not a JSON Schema keyword, so it has no effect`,
         hint: `did you mean \`${suggestion}\`?`,
-        at: [...path, key],
+        at: [...pathOf(), key],
         target: 'key',
       });
     }
@@ -90,45 +90,40 @@ function isObjectSchema(schema: unknown): boolean {
   return type === 'object' || (Array.isArray(type) && type.length === 1 && type[0] === 'object');
 }
 
-function checkObjectSchema(ctx: CheckContext, toolName: string, which: 'input' | 'output'): void {
+/** MCP tool arguments are always an object, so `inputSchema` must be `type: object`. */
+function checkToolInput(ctx: CheckContext, toolName: string): void {
   const tool = (ctx.root.tools as Record<string, unknown>)[toolName];
-  if (!isRecord(tool) || !(which in tool)) return;
-  const schema = tool[which];
+  if (!isRecord(tool) || !('input' in tool)) return;
+  const schema = tool.input;
   if (!isRecord(schema) && typeof schema !== 'boolean') return; // the schema layer reports it
-  const resolved = resolveTypeRef(schema, ['tools', toolName, which], ctx.root.types);
+  const at = ['tools', toolName, 'input'];
+  const resolved = resolveTypeRef(schema, at, ctx.root.types);
   if (isRecord(schema) && typeof schema.$ref === 'string' && parseTypeRef(schema.$ref) && resolved.via.length === 0) return; // bad ref: reported
   if (isObjectSchema(resolved.schema)) return;
   const via = resolved.via.length > 0 ? ` (it refers to \`${resolved.via[resolved.via.length - 1]}\`)` : '';
   const hasProperties = isRecord(resolved.schema) && 'properties' in resolved.schema && resolved.schema.type === undefined;
-  if (which === 'input') {
-    ctx.report({
-      code: 'tool-input-not-object',
-      message: `the input of tool \`${toolName}\` must be an object schema${via}: MCP tool arguments are always an object`,
-      hint: hasProperties ? 'add `type: object`' : 'write `type: object` with `properties`, or wrap the value: `properties: { value: ... }`',
-      at: ['tools', toolName, which],
-    });
-  } else {
-    ctx.report({
-      code: 'tool-output-not-object',
-      message: `the output of tool \`${toolName}\` is not an object schema${via}: clients before MCP 2026-07-28 require outputSchema to be \`type: object\``,
-      hint: hasProperties ? 'add `type: object`' : 'wrap the result in an object: `type: object` with a property holding it',
-      at: ['tools', toolName, which],
-    });
-  }
+  ctx.report({
+    code: 'tool-input-not-object',
+    message: `the input of tool \`${toolName}\` must be an object schema${via}: MCP tool arguments are always an object`,
+    hint: hasProperties ? 'add `type: object`' : 'write `type: object` with `properties`, or wrap the value: `properties: { value: ... }`',
+    at,
+  });
 }
 
-/** `$ref`s to `#/types/...`, keyword typos, 2020-12 validity, and object-ness of tool inputs/outputs. */
+/**
+ * `$ref`s to `#/types/...`, keyword typos, 2020-12 validity, and object tool inputs. (A
+ * non-object `output` is fine: the generator wraps it as `{ result }` for the wire.)
+ */
 export function checkSchemas(ctx: CheckContext): void {
-  const typeNames = Object.keys(isRecord(ctx.root.types) ? ctx.root.types : {});
+  const typeNames: ReadonlySet<string> = new Set(Object.keys(isRecord(ctx.root.types) ? ctx.root.types : {}));
   for (const site of schemaSites(ctx.root)) {
-    walkSchema(site.schema, site.path, (node, path) => {
-      if (typeof node.$ref === 'string') checkRef(ctx, node.$ref, path, typeNames);
-      checkKeywordTypos(ctx, node, path);
+    walkSchema(site.schema, site.path, (node, pathOf) => {
+      if (typeof node.$ref === 'string') checkRef(ctx, node.$ref, pathOf(), typeNames);
+      checkKeywordTypos(ctx, node, pathOf);
     });
     checkAgainstMetaSchema(ctx, site);
   }
   for (const [name] of entriesOf(ctx.root.tools)) {
-    checkObjectSchema(ctx, name, 'input');
-    checkObjectSchema(ctx, name, 'output');
+    checkToolInput(ctx, name);
   }
 }

@@ -1,0 +1,88 @@
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { missingExportsByScan } from "./handlers.js";
+import type { HandlerFile } from "../emit/layout.js";
+
+/**
+ * A record of the last generation, written beside the generated files. When the
+ * manifest, the formatter config and mcpgen itself are unchanged, and every file still
+ * has the content we wrote, a re-run has nothing to do: it answers from this record
+ * without loading the schema compilers or the formatter.
+ */
+export const STATE_FILE = "mcpgen-state.json";
+
+export interface GenerationState {
+  /** Hash of everything generation depends on. */
+  input: string;
+  /** Generated files (project-relative) and the hash of their content. */
+  files: Record<string, string>;
+  /** Author files that must exist with these exports. */
+  handlers: { path: string; exports: string[] }[];
+}
+
+const sha = (s: string | Buffer) => createHash("sha256").update(s).digest("hex").slice(0, 32);
+
+const PRETTIER_CONFIGS = [".prettierrc", ".prettierrc.json", ".prettierrc.yaml", ".prettierrc.yml", ".prettierrc.json5", ".prettierrc.js", ".prettierrc.mjs", ".prettierrc.cjs", "prettier.config.js", "prettier.config.mjs", "prettier.config.cjs", ".editorconfig", "package.json"];
+
+/** Hash of the manifest, the formatter's config files and the generator's own version. */
+export function inputHash(root: string, manifestText: string, generatorVersion: string): string {
+  const parts = [generatorVersion, manifestText];
+  for (const f of PRETTIER_CONFIGS) {
+    const p = join(root, f);
+    if (!existsSync(p)) continue;
+    const text = readFileSync(p, "utf8");
+    parts.push(f, f === "package.json" ? JSON.stringify(JSON.parse(text).prettier ?? null) : text);
+  }
+  return sha(parts.join("\0"));
+}
+
+export function makeState(input: string, files: { path: string; content: string }[], handlers: HandlerFile[], extraAuthorFiles: string[]): GenerationState {
+  return {
+    input,
+    files: Object.fromEntries(files.map((f) => [f.path, sha(f.content)]).sort(([a], [b]) => (a! < b! ? -1 : 1))),
+    handlers: [
+      ...handlers.map((h) => ({ path: h.path, exports: h.exports.map((e) => e.name) })),
+      ...extraAuthorFiles.map((path) => ({ path, exports: [] })),
+    ],
+  };
+}
+
+/** The generated folder named by a manifest (without validating the rest of it). */
+export function outDirOf(manifestText: string): string {
+  try {
+    const out = (parse(manifestText) as { generate?: { out?: unknown } } | null)?.generate?.out;
+    return typeof out === "string" ? out.replace(/\\/g, "/").replace(/\/+$/, "").replace(/^\.\//, "") : "src/generated";
+  } catch {
+    return "src/generated";
+  }
+}
+
+/** True when the recorded generation is still exactly what is on disk. */
+export function isUpToDate(root: string, manifestText: string, generatorVersion: string): { upToDate: boolean; files: number } {
+  const out = outDirOf(manifestText);
+  const statePath = join(root, out, STATE_FILE);
+  if (!existsSync(statePath)) return { upToDate: false, files: 0 };
+  let state: GenerationState;
+  try {
+    state = JSON.parse(readFileSync(statePath, "utf8"));
+  } catch {
+    return { upToDate: false, files: 0 };
+  }
+  if (state.input !== inputHash(root, manifestText, generatorVersion)) return { upToDate: false, files: 0 };
+  const expected = new Set([...Object.keys(state.files), `${out}/${STATE_FILE}`]);
+  for (const name of readdirSync(join(root, out))) if (!expected.has(`${out}/${name}`)) return { upToDate: false, files: 0 };
+  for (const [path, hash] of Object.entries(state.files)) {
+    const p = join(root, path);
+    if (!existsSync(p) || sha(readFileSync(p, "utf8")) !== hash) return { upToDate: false, files: 0 };
+  }
+  for (const h of state.handlers) {
+    const p = join(root, h.path);
+    if (!existsSync(p)) return { upToDate: false, files: 0 };
+    if (h.exports.length === 0) continue;
+    const fake = { exports: h.exports.map((name) => ({ name })) } as HandlerFile;
+    if (missingExportsByScan(readFileSync(p, "utf8"), fake).length > 0) return { upToDate: false, files: 0 };
+  }
+  return { upToDate: true, files: Object.keys(state.files).length + 1 };
+}

@@ -11,10 +11,16 @@ export const MANIFEST_SCHEMA_ID = 'https://mcpgen.dev/schemas/mcp.schema.json';
 const SCHEMA_FILE = join('schemas', 'mcp.schema.json');
 
 /**
- * schemas/mcp.schema.json sits at the repository root in development and at the package root
- * once published (the build copies it), so look upwards from this module for the first one.
+ * The schema lives at the repository root (schemas/mcp.schema.json, the single source) and the
+ * build copies it to the package root (generator/schemas/, published as mcpgen/schemas/).
+ * Running from TypeScript sources, read the repository's file so an edit takes effect without a
+ * build; running compiled or installed, take the first copy found walking up from this module.
  */
 export function findManifestSchemaFile(from: string = dirname(fileURLToPath(import.meta.url))): string {
+  if (import.meta.url.endsWith('.ts')) {
+    const source = join(from, '..', '..', '..', SCHEMA_FILE);
+    if (existsSync(source)) return source;
+  }
   let dir = from;
   for (;;) {
     const candidate = join(dir, SCHEMA_FILE);

@@ -48,7 +48,7 @@ export async function runPipeline(input: PipelineInput, options: { validateOnly?
   }
   const text = await readFile(abs, "utf8");
   sources.set(displayPath, text);
-  const { manifest, diagnostics } = readManifest(displayPath, text);
+  const { manifest, diagnostics } = readManifest(displayPath, text, { baseDir: root });
   if (!manifest || options.validateOnly) return { displayPath, root, sources, diagnostics, model: undefined };
   const model = buildModel(manifest, abs);
   const generated = await emitGenerated(model);

@@ -6,8 +6,8 @@ import {
   CreateMessageRequestSchema,
   ElicitRequestSchema,
   LoggingMessageNotificationSchema,
+  ProgressNotificationSchema,
   type ElicitResult,
-  type Progress,
 } from "@modelcontextprotocol/sdk/types.js";
 import { connectExample, exampleDir, mcpgenCheck, textOf, type Connected } from "./helpers.js";
 
@@ -28,6 +28,7 @@ describe("examples/tour", () => {
   const elicitRequests: { message: string; requestedSchema: unknown }[] = [];
   const samplingRequests: unknown[] = [];
   const logs: { level: string; data: unknown }[] = [];
+  const progress: Record<string, unknown>[] = [];
 
   before(async () => {
     server = await connectExample("tour", {
@@ -44,6 +45,13 @@ describe("examples/tour", () => {
         });
         client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
           logs.push({ level: n.params.level, data: n.params.data });
+        });
+        // Not `onprogress` in callTool's options: SDK 1.x dispatches notifications a
+        // microtask after responses, so progress sent just before the result reaches it
+        // after its handler is gone ("unknown token", typescript-sdk#2580). The test sends
+        // its own progressToken and records every notifications/progress instead.
+        client.setNotificationHandler(ProgressNotificationSchema, (n) => {
+          progress.push({ ...n.params });
         });
       },
     });
@@ -227,15 +235,17 @@ describe("examples/tour", () => {
 
   test("long_task logs, reports progress per file and reads config://app", async () => {
     logs.length = 0;
-    const progress: Progress[] = [];
-    const r = await server.client.callTool({ name: "long_task", arguments: { files: ["a.txt", "b.txt", "c.txt"] } }, undefined, {
-      onprogress: (p) => progress.push(p),
+    progress.length = 0;
+    const r = await server.client.callTool({
+      name: "long_task",
+      arguments: { files: ["a.txt", "b.txt", "c.txt"] },
+      _meta: { progressToken: "long-task-1" },
     });
     assert.deepEqual(r.content, [{ type: "text", text: "Processing complete: 3 files" }]);
     assert.deepEqual(progress, [
-      { progress: 1, total: 3, message: "Processed a.txt" },
-      { progress: 2, total: 3, message: "Processed b.txt" },
-      { progress: 3, total: 3, message: "Processed c.txt" },
+      { progressToken: "long-task-1", progress: 1, total: 3, message: "Processed a.txt" },
+      { progressToken: "long-task-1", progress: 2, total: 3, message: "Processed b.txt" },
+      { progressToken: "long-task-1", progress: 3, total: 3, message: "Processed c.txt" },
     ]);
     assert.deepEqual(logs, [
       { level: "info", data: "Using configuration: App configuration here" },
@@ -247,11 +257,13 @@ describe("examples/tour", () => {
 
   test("long_task without a progress token sends no progress, and logs honour logging/setLevel", async () => {
     logs.length = 0;
+    progress.length = 0;
     await server.client.setLoggingLevel("warning");
     try {
       const r = await call("long_task", { files: ["x"] });
       assert.equal(textOf(r), "Processing complete: 1 file");
       assert.deepEqual(logs, []);
+      assert.deepEqual(progress, []);
     } finally {
       await server.client.setLoggingLevel("debug");
     }

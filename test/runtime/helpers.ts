@@ -252,8 +252,7 @@ export async function connectSdk(
     options.version,
   );
   let stderr = "";
-  transport.stderr?.setEncoding("utf8");
-  transport.stderr?.on("data", (s: string) => (stderr += s));
+  transport.stderr?.on("data", (chunk: Buffer | string) => (stderr += chunk.toString()));
   const client = new Client({ name: "sdk-test-client", version: "1.0.0" }, options.client);
   const notifications = new Inbox<{ method: string; params?: any }>();
   client.fallbackNotificationHandler = async (n) => notifications.push(n as { method: string; params?: any });
@@ -264,7 +263,7 @@ export async function connectSdk(
 }
 
 /** Text of the first text block of a tool/prompt result. */
-export function firstText(result: { content?: unknown } | undefined): string {
+export function firstText(result: any): string {
   const content = (result?.content ?? []) as { type: string; text?: string }[];
   const block = content.find((c) => c.type === "text");
   if (!block) throw new Error(`no text block in ${JSON.stringify(result)}`);
@@ -272,4 +271,4 @@ export function firstText(result: { content?: unknown } | undefined): string {
 }
 
 /** Parses the JSON text of the first text block. */
-export const jsonText = (result: { content?: unknown } | undefined): any => JSON.parse(firstText(result));
+export const jsonText = (result: any): any => JSON.parse(firstText(result));

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { connectExample, mcpgenCheck, textOf, type Connected } from "./helpers.js";
+import { connectExample, contentsText, mcpgenCheck, textOf, type Connected } from "./helpers.js";
 
 describe("examples/echo", () => {
   let server: Connected;
@@ -42,7 +42,7 @@ describe("examples/echo", () => {
     const r = await server.client.readResource({ uri: "echo://hello" });
     assert.deepEqual(r.contents, [{ uri: "echo://hello", mimeType: "text/plain", text: "Resource echo: hello" }]);
     const encoded = await server.client.readResource({ uri: "echo://hello%20world" });
-    assert.equal(encoded.contents[0]!.text, "Resource echo: hello world");
+    assert.equal(contentsText(encoded), "Resource echo: hello world");
   });
 
   test("echo_tool echoes", async () => {

@@ -65,8 +65,12 @@ export async function mcpgenCheck(name: string): Promise<{ code: number; stdout:
 }
 
 /** The text of a result's content blocks that are text. */
-export const textOf = (result: { content?: unknown }): string =>
-  ((result.content ?? []) as { type: string; text?: string }[])
+export const textOf = (result: unknown): string =>
+  (((result as { content?: unknown }).content ?? []) as { type: string; text?: string }[])
     .filter((block) => block.type === "text")
     .map((block) => block.text)
     .join("");
+
+/** The text of a resources/read result's contents. */
+export const contentsText = (result: { contents: unknown[] }): string =>
+  (result.contents as { text?: string }[]).map((c) => c.text ?? "").join("");

@@ -9,7 +9,7 @@ import {
   ProgressNotificationSchema,
   type ElicitResult,
 } from "@modelcontextprotocol/sdk/types.js";
-import { connectExample, exampleDir, mcpgenCheck, textOf, type Connected } from "./helpers.js";
+import { connectExample, contentsText, exampleDir, mcpgenCheck, textOf, type Connected } from "./helpers.js";
 
 const dir = exampleDir("tour");
 
@@ -149,7 +149,7 @@ describe("examples/tour", () => {
     const profile = await server.client.readResource({ uri: "users://42/profile" });
     assert.deepEqual(profile.contents, [{ uri: "users://42/profile", mimeType: "text/plain", text: "Profile data for user 42" }]);
     const repo = await server.client.readResource({ uri: "github://repos/modelcontextprotocol/python-sdk" });
-    assert.equal(repo.contents[0]!.text, "Repository: modelcontextprotocol/python-sdk");
+    assert.equal(contentsText(repo), "Repository: modelcontextprotocol/python-sdk");
   });
 
   test("completion of {repo} depends on the owner in the context", async () => {
@@ -337,5 +337,21 @@ describe("examples/tour", () => {
       { role: "user", content: { type: "text", text: "TypeError: x is undefined" } },
       { role: "assistant", content: { type: "text", text: "I'll help debug that. What have you tried so far?" } },
     ]);
+  });
+
+  test("a client without the elicitation or sampling capability gets a protocol error naming it", async () => {
+    const plain = await connectExample("tour");
+    try {
+      await assert.rejects(
+        plain.client.callTool({ name: "book_table", arguments: { date: "2025-12-24", party_size: 2 } }),
+        (error: { code?: number; message: string }) => error.code === -32600 && /'elicitation' capability/.test(error.message),
+      );
+      await assert.rejects(
+        plain.client.callTool({ name: "generate_poem", arguments: { topic: "the sea" } }),
+        (error: { code?: number; message: string }) => error.code === -32600 && /'sampling' capability/.test(error.message),
+      );
+    } finally {
+      await plain.close();
+    }
   });
 });

@@ -27,8 +27,12 @@ const atLeast = (v: string, since: string) => v >= since;
 export interface Features {
   /** JSON-RPC batches: only 2025-03-26 allowed them. */
   batches: boolean;
-  /** Tool annotations and audio content (2025-03-26+). */
+  /** Tool annotations (2025-03-26+). */
   annotations: boolean;
+  /** Audio content blocks (2025-03-26+); older sessions get the clip as an embedded blob resource. */
+  audio: boolean;
+  /** The `message` field of notifications/progress (2025-03-26+). */
+  progressMessage: boolean;
   /** outputSchema / structuredContent, titles, resource_link, elicitation, completion context (2025-06-18+). */
   structuredOutput: boolean;
   titles: boolean;
@@ -48,6 +52,8 @@ export function featuresOf(version: string): Features {
     f = {
       batches: version === "2025-03-26",
       annotations: atLeast(version, "2025-03-26"),
+      audio: atLeast(version, "2025-03-26"),
+      progressMessage: atLeast(version, "2025-03-26"),
       structuredOutput: atLeast(version, "2025-06-18"),
       titles: atLeast(version, "2025-06-18"),
       resourceLinks: atLeast(version, "2025-06-18"),

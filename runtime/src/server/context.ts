@@ -94,7 +94,7 @@ export class Context<App = unknown> {
     if (token === undefined) return;
     const params: Record<string, unknown> = { progressToken: token, progress };
     if (total !== undefined) params.total = total;
-    if (message !== undefined) params.message = message;
+    if (message !== undefined && this.session.features.progressMessage) params.message = message;
     await this.session.peer.notify("notifications/progress", params, { relatedRequestId: this.req.id });
   }
 
@@ -114,7 +114,7 @@ export class Context<App = unknown> {
     requestedSchema: JsonSchema,
     options: ElicitOptions = {},
   ): Promise<ElicitResult<T>> {
-    this.require("elicitation", this.session.features.elicitation, this.hasElicitation("form"), "form elicitation");
+    this.require(this.elicitationCapability("form"), this.session.features.elicitation, this.hasElicitation("form"), "form elicitation");
     const result = await this.clientRequest<ElicitResult<T>>(
       "elicitation/create",
       { mode: this.session.features.urlElicitation ? "form" : undefined, message, requestedSchema },
@@ -128,7 +128,7 @@ export class Context<App = unknown> {
 
   /** Sends the user to a URL (URL-mode elicitation, 2025-11-25). */
   async elicitUrl(message: string, url: string, elicitationId: string = crypto.randomUUID()): Promise<ElicitResult> {
-    this.require("elicitation", this.session.features.urlElicitation, this.hasElicitation("url"), "URL elicitation");
+    this.require(this.elicitationCapability("url"), this.session.features.urlElicitation, this.hasElicitation("url"), "URL elicitation");
     return this.clientRequest<ElicitResult>("elicitation/create", { mode: "url", message, url, elicitationId });
   }
 
@@ -171,6 +171,11 @@ export class Context<App = unknown> {
     // An empty elicitation capability means form mode only (2025-11-25).
     if (mode === "form") return Object.keys(e).length === 0 || e.form !== undefined;
     return e.url !== undefined;
+  }
+
+  /** The capability to name when a mode is missing: the mode once elicitation itself is declared. */
+  private elicitationCapability(mode: "form" | "url"): string {
+    return this.session.clientCapabilities.elicitation ? `elicitation.${mode}` : "elicitation";
   }
 
   private require(capability: string, versionAllows: boolean, clientHas: boolean, what: string): void {

@@ -4,6 +4,7 @@ import type { Features } from "../protocol/versions.js";
 import type { Context } from "./context.js";
 import type { CompletionReturn, PromptReturn } from "./definitions.js";
 import type { McpServer, PromptEntry } from "./server.js";
+import { contentForVersion } from "./tools.js";
 
 export function promptView(d: PromptEntry, f: Features): Prompt {
   const p: Prompt = { name: d.name };
@@ -31,7 +32,12 @@ export async function getPrompt(server: McpServer<any>, params: Record<string, u
   for (const [k, v] of Object.entries(args)) {
     if (typeof v !== "string") throw invalidParams(`Prompt argument '${k}' must be a string`);
   }
-  return normalizePrompt(await p.get(args as Record<string, string>, ctx), p.description);
+  const result = normalizePrompt(await p.get(args as Record<string, string>, ctx), p.description);
+  const f = ctx.session.features;
+  if (!f.resourceLinks || !f.audio) {
+    result.messages = result.messages.map((m) => ({ ...m, content: contentForVersion(m.content, f) }));
+  }
+  return result;
 }
 
 function normalizePrompt(value: PromptReturn, description: string | undefined): GetPromptResult {

@@ -58,7 +58,7 @@ export async function callTool(server: McpServer<any>, params: Record<string, un
     }
   }
   if (!f.structuredOutput && result.structuredContent !== undefined) delete result.structuredContent;
-  if (!f.resourceLinks) result.content = result.content.map(downgradeLink);
+  if (!f.resourceLinks || !f.audio) result.content = result.content.map((block) => contentForVersion(block, f));
   return result;
 }
 
@@ -94,8 +94,22 @@ function toContent(value: unknown): ContentBlock[] {
   return [{ type: "text", text: JSON.stringify(value) }];
 }
 
-/** resource_link arrived in 2025-06-18; older clients get the link as text. */
-function downgradeLink(block: ContentBlock): ContentBlock {
-  if (block.type !== "resource_link") return block;
-  return { type: "text", text: `${block.title ?? block.name}: ${block.uri}` };
+/**
+ * A content block as the negotiated revision can carry it: resource_link (2025-06-18)
+ * becomes a text naming the link; audio (2025-03-26) becomes an embedded blob
+ * resource, which keeps the data and its MIME type.
+ */
+export function contentForVersion(block: ContentBlock, f: Features): ContentBlock {
+  if (block.type === "resource_link" && !f.resourceLinks) {
+    return { type: "text", text: `${block.title ?? block.name}: ${block.uri}` };
+  }
+  if (block.type === "audio" && !f.audio) {
+    const downgraded: ContentBlock = {
+      type: "resource",
+      resource: { uri: `audio:${block.mimeType}`, mimeType: block.mimeType, blob: block.data },
+    };
+    if (block.annotations) downgraded.annotations = block.annotations;
+    return downgraded;
+  }
+  return block;
 }

@@ -118,5 +118,7 @@ export class ExplorerDatabase {
 export function formatValue(value: SqlValue): string {
   if (value === null) return "NULL";
   if (value instanceof Uint8Array) return `x'${Buffer.from(value).toString("hex")}'`;
+  // REALs with 15 significant digits, as the shell does: 89.48, not 89.47999999999999.
+  if (typeof value === "number" && !Number.isInteger(value)) return String(Number(value.toPrecision(15)));
   return String(value);
 }

@@ -1,7 +1,7 @@
 import { compile } from "json-schema-to-typescript";
 import type { Model } from "../model/build.js";
 import { toTypeName } from "../model/names.js";
-import { toSharedDocumentRefs, typeRefName, type Schema } from "../model/schema-refs.js";
+import { relocateSchema, typeRefName, type Schema } from "../model/schema-refs.js";
 
 /**
  * Every TypeScript type of the server, from one JSON Schema document whose `$defs`
@@ -19,7 +19,7 @@ export async function emitTypes(model: Model): Promise<string> {
       aliases.push(`${description ? `/** ${description} */\n` : ""}export type ${typeName} = ${toTypeName(target)};`);
       return;
     }
-    const s = typeof schema === "boolean" ? (schema ? {} : { not: {} }) : { ...(toSharedDocumentRefs(schema, typeName, toTypeName) as object) };
+    const s = typeof schema === "boolean" ? (schema ? {} : { not: {} }) : { ...(relocateSchema(schema, typeName, toTypeName) as object) };
     // The title names the generated type; the author's own title stays on the wire schema.
     (s as Record<string, unknown>).title = typeName;
     if (description && (s as Record<string, unknown>).description === undefined) (s as Record<string, unknown>).description = description;

@@ -42,19 +42,6 @@ export function referencedTypes(schema: unknown, types: TypeTable): string[] {
   return [...seen].sort();
 }
 
-/** Rewrites refs inside a type body that will live at `#/$defs/<defName>`. */
-function relocate(body: Schema, defName: string, defNameOf: (t: string) => string): Schema {
-  const copy = clone(body);
-  walk(copy, (o) => {
-    if (typeof o.$ref !== "string") return;
-    const t = typeRefName(o.$ref);
-    if (t) o.$ref = `#/$defs/${defNameOf(t)}`;
-    else if (o.$ref === "#") o.$ref = `#/$defs/${defName}`;
-    else if (o.$ref.startsWith("#/")) o.$ref = `#/$defs/${defName}${o.$ref.slice(1)}`;
-  });
-  return copy;
-}
-
 /** A self-contained wire schema for one manifest schema. */
 export function resolveWireSchema(schema: Schema | undefined, types: TypeTable): Schema | undefined {
   if (schema === undefined || typeof schema === "boolean") return schema;
@@ -74,17 +61,18 @@ export function resolveWireSchema(schema: Schema | undefined, types: TypeTable):
     if (t) o.$ref = `#/$defs/${defNameOf(t)}`;
   });
   const defs: Record<string, unknown> = { ...existing };
-  for (const t of needed) defs[defNameOf(t)] = relocate(types[t]!, defNameOf(t), defNameOf);
+  for (const t of needed) defs[defNameOf(t)] = relocateSchema(types[t]!, defNameOf(t), defNameOf);
   // `walk` above also rewrote refs inside the root's own $defs, which is what we want.
   root.$defs = defs;
   return root;
 }
 
 /**
- * A schema for type generation, placed at `#/$defs/<defName>` of one shared document:
- * `#/types/X` becomes `#/$defs/<typeName(X)>`, and the schema's own local pointers move with it.
+ * A copy of a schema that will live at `#/$defs/<defName>` of a larger document:
+ * `#/types/X` becomes `#/$defs/<nameOf(X)>`, and the schema's own local pointers move with it.
+ * Used for the `$defs` of wire schemas and for the one document types are generated from.
  */
-export function toSharedDocumentRefs(schema: Schema, defName: string, typeNameOf: (t: string) => string): Schema {
+export function relocateSchema(schema: Schema, defName: string, typeNameOf: (t: string) => string): Schema {
   const copy = clone(schema);
   walk(copy, (o) => {
     if (typeof o.$ref !== "string") return;

@@ -147,8 +147,19 @@ export class Peer {
     if ("method" in m) {
       if (typeof m.method !== "string") return invalid(idOk ? (id as RequestId) : null, "method must be a string");
       const params = m.params;
-      if (params !== undefined && (params === null || typeof params !== "object" || Array.isArray(params))) {
+      // JSON-RPC allows only a structured value here; anything else is not a request at all.
+      if (params !== undefined && (params === null || typeof params !== "object")) {
         return invalid(idOk ? (id as RequestId) : null, "params must be an object");
+      }
+      // By-position params are valid JSON-RPC, but every MCP method takes named params.
+      if (Array.isArray(params)) {
+        if (!hasId) return undefined;
+        if (!idOk) return invalid(null, "id must be a string or a number");
+        return {
+          jsonrpc: "2.0",
+          id: id as RequestId,
+          error: { code: ErrorCode.InvalidParams, message: `Invalid params: '${m.method}' takes named params (an object), not an array` },
+        };
       }
       if (!hasId) {
         this.receiveNotification(m.method, (params as Record<string, unknown>) ?? {}, extra);

@@ -9,7 +9,7 @@ import { buildModel, type Model } from "./model/build.js";
 import { planGeneration, type Plan } from "./write/plan.js";
 import { handlerFiles } from "./emit/layout.js";
 import { STATE_FILE, inputHash, makeState } from "./write/state.js";
-import { generatorVersion } from "./version.js";
+import { generatorFingerprint } from "./version.js";
 
 export interface PipelineInput {
   /** Working directory (the CLI's --cwd). */
@@ -54,7 +54,7 @@ export async function runPipeline(input: PipelineInput, options: { validateOnly?
   const generated = await emitGenerated(model);
   if (model.format) await formatFiles(root, generated);
   const authorFiles = [model.paths.entry, ...(model.lifespan ? [`${model.paths.handlers}/lifespan.ts`] : [])];
-  const state = makeState(inputHash(root, text, generatorVersion()), generated, handlerFiles(model), authorFiles);
+  const state = makeState(inputHash(root, text, generatorFingerprint()), generated, handlerFiles(model), authorFiles);
   generated.push({ path: `${model.paths.out}/${STATE_FILE}`, content: JSON.stringify(state, null, 2) + "\n", format: false });
   const plan = await planGeneration(root, model, generated);
   return { displayPath, root, sources, diagnostics, model, plan };

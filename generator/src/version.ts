@@ -1,9 +1,45 @@
-import { readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 
-let cached: string | undefined;
+let cachedVersion: string | undefined;
+let cachedFingerprint: string | undefined;
 
-/** mcpgen's own version (part of the generation state: a new mcpgen regenerates). */
+/** mcpgen's own version. */
 export function generatorVersion(): string {
-  cached ??= JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).version as string;
-  return cached;
+  cachedVersion ??= JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).version as string;
+  return cachedVersion;
+}
+
+/**
+ * The version plus a hash of the generator's own code and templates: part of the
+ * generation state, so any change to mcpgen itself (a release, or a local edit while
+ * developing it) makes the next run regenerate instead of trusting the old record.
+ */
+export function generatorFingerprint(): string {
+  if (!cachedFingerprint) {
+    const hash = createHash("sha256").update(generatorVersion());
+    // The built code is hashed whether this module runs from dist/ or from src/ (tests),
+    // so both give the same record; a source-only checkout falls back to src/.
+    const pkg = fileURLToPath(new URL("..", import.meta.url));
+    const code = existsSync(join(pkg, "dist")) ? join(pkg, "dist") : join(pkg, "src");
+    for (const dir of [code, join(pkg, "templates")]) hashTree(dir, hash);
+    cachedFingerprint = hash.digest("hex").slice(0, 16);
+  }
+  return cachedFingerprint;
+}
+
+function hashTree(dir: string, hash: ReturnType<typeof createHash>): void {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
+  } catch {
+    return;
+  }
+  for (const e of entries) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) hashTree(p, hash);
+    else if (/\.(js|ts|hbs)$/.test(e.name) && !e.name.endsWith(".d.ts")) hash.update(e.name).update(readFileSync(p));
+  }
 }

@@ -199,6 +199,7 @@ describe("bad input over stdio", { timeout: 30_000 }, () => {
       const huge = JSON.stringify({ jsonrpc: "2.0", id: "big", method: "tools/call", params: { name: "measure", arguments: { data: "y".repeat(MAX * 3) } } });
       // Written in pieces, so the limit is hit mid-line across chunks.
       for (let i = 0; i < huge.length; i += 10_000) server.child.stdin!.write(huge.slice(i, i + 10_000));
+      server.child.stdin!.write("\n");
       server.send({ jsonrpc: "2.0", id: "after-big", method: "ping" });
       const error = await server.inbox.waitFor((m) => isResponse(m) && m.id === null, "the oversized error", from);
       assert.equal(error.error!.code, -32600);

@@ -99,7 +99,8 @@ export class RawServer {
   stderr = "";
   readonly exited: Promise<ExitInfo>;
   exitInfo?: ExitInfo;
-  private nextId = 1;
+  /** Ids the driver picks itself, far from the small literals tests use. */
+  private nextId = 1_000_000;
   private pendingChunks: Buffer[] = [];
 
   constructor(fixture: string, options: { env?: Record<string, string>; args?: string[] } = {}) {
@@ -171,8 +172,9 @@ export class RawServer {
 
   /** Sends a request and waits for its reply. */
   request(method: string, params?: Record<string, unknown>, id: string | number = this.freshId()): Promise<Wire> {
+    const from = this.inbox.items.length;
     this.send(params === undefined ? { jsonrpc: "2.0", id, method } : { jsonrpc: "2.0", id, method, params });
-    return this.response(id);
+    return this.response(id, from);
   }
 
   /** Sends a request and returns its result, failing on an error reply. */

@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { hasErrors, renderGithub, renderJson, renderText, type Diagnostic } from "../diagnostics/index.js";
 import type { PipelineResult } from "../pipeline.js";
-import { generatorVersion } from "../version.js";
+import { generatorFingerprint, generatorVersion } from "../version.js";
 import { runInit } from "./init.js";
 
 // The pipeline (schema compilers, formatter) loads only when there is work to do.
@@ -127,7 +127,7 @@ async function fastUpToDate(ctx: Ctx): Promise<number | undefined> {
   const manifest = resolve(ctx.cwd, ctx.config ?? "mcp.yaml");
   if (!existsSync(manifest)) return undefined;
   const { isUpToDate } = await import("../write/state.js");
-  const r = isUpToDate(dirname(manifest), readFileSync(manifest, "utf8"), generatorVersion());
+  const r = isUpToDate(dirname(manifest), readFileSync(manifest, "utf8"), generatorFingerprint());
   return r.upToDate ? r.files : undefined;
 }
 

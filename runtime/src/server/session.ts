@@ -86,7 +86,10 @@ export class ServerSession {
     });
     this.peer.onClose(() => this.subscriptions.clear());
     for (const [method, handler] of server.rawNotificationHandlers) {
-      this.peer.notificationHandlers.set(method, (params) => handler(params, this));
+      // Before initialize the client may only ping: its other notifications are dropped.
+      this.peer.notificationHandlers.set(method, (params) => {
+        if (this.initialized || method === "notifications/initialized" || method === "notifications/cancelled") handler(params, this);
+      });
     }
   }
 

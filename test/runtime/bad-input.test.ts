@@ -76,6 +76,9 @@ describe("bad input over stdio", { timeout: 30_000 }, () => {
         -32600,
         /already initialized/,
       );
+      // The roots/list_changed sent before initialize never reached the author's handler.
+      const events = JSON.parse((await server.call("tools/call", { name: "events", arguments: {} })).content[0].text);
+      assert.deepEqual(events, []);
       await stillServing();
     });
   });

@@ -97,6 +97,7 @@ export class RawServer {
   /** stdout lines that were not JSON (a clean server has none). */
   readonly nonJson: string[] = [];
   stderr = "";
+  private readonly stderrChunks = new Inbox<string>();
   readonly exited: Promise<ExitInfo>;
   exitInfo?: ExitInfo;
   /** Ids the driver picks itself, far from the small literals tests use. */
@@ -113,11 +114,16 @@ export class RawServer {
     this.child.stdin!.on("error", () => {});
     this.child.stdout!.on("data", (chunk: Buffer) => this.onData(chunk));
     this.child.stderr!.setEncoding("utf8");
-    this.child.stderr!.on("data", (s: string) => (this.stderr += s));
+    this.child.stderr!.on("data", (s: string) => {
+      this.stderr += s;
+      this.stderrChunks.push(s);
+    });
     this.exited = new Promise((resolve) => {
       this.child.once("close", (code, signal) => {
         this.exitInfo = { code, signal };
-        this.inbox.fail(new Error(`the server exited (code ${code}, signal ${signal}); stderr:\n${this.stderr}`));
+        const error = new Error(`the server exited (code ${code}, signal ${signal}); stderr:\n${this.stderr}`);
+        this.inbox.fail(error);
+        this.stderrChunks.fail(error);
         resolve(this.exitInfo);
       });
     });
@@ -148,6 +154,12 @@ export class RawServer {
     }
     // A batch reply is kept as one item (an array) so tests can inspect it whole.
     this.inbox.push(value as Wire);
+  }
+
+  /** Resolves once the server's stderr (so far, in total) matches `pattern`. */
+  async waitForStderr(pattern: RegExp): Promise<void> {
+    if (pattern.test(this.stderr)) return;
+    await this.stderrChunks.waitFor(() => pattern.test(this.stderr), `stderr matching ${pattern}`);
   }
 
   /** Writes one line: an object is serialized, a string is sent verbatim. */

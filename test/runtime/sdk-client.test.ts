@@ -201,6 +201,17 @@ for (const version of REVISIONS) {
       });
     });
 
+    test("tools/call: a plain CallToolResult keeps isError and _meta; error results are downgraded too", async () => {
+      for (const isError of [false, true]) {
+        const r = await client.callTool({ name: "plain_result", arguments: { isError } });
+        assert.equal(r.isError, isError);
+        assert.equal(firstText(r), isError ? "plain failure" : "plain success");
+        assert.equal(r._meta?.["kitchen/plain"], true);
+        const link = (r.content as any[])[1];
+        assert.deepEqual(link, at(version, "2025-06-18") ? { type: "resource_link", uri: "mem://greeting", name: "greeting" } : { type: "text", text: "greeting: mem://greeting" });
+      }
+    });
+
     test("middleware: refuses a call and decorates results", async () => {
       await assert.rejects(client.callTool({ name: "forbidden", arguments: {} }), rejectsWith(-32600, /blocked by policy/));
       const r = await client.callTool({ name: "echo", arguments: { message: "m" } });

@@ -63,6 +63,9 @@ interface Pending {
 
 type Sink = (response: JsonRpcResponse) => void;
 
+/** The longest delay setTimeout honours. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 const INTERNAL_ERROR: JsonRpcErrorObject = { code: ErrorCode.InternalError, message: "Internal error" };
 
 /**
@@ -75,6 +78,8 @@ export class Peer {
   readonly notificationHandlers = new Map<string, NotificationHandler>();
   /** Called for a method with no registered handler; undefined means -32601. */
   fallbackRequestHandler?: RequestHandler;
+  /** Called for a notification with no registered handler; undefined means it is ignored. */
+  fallbackNotificationHandler?: (method: string, params: Record<string, unknown>, extra: MessageExtra | undefined) => void;
 
   private transport?: Transport;
   private nextId = 1;
@@ -259,9 +264,11 @@ export class Peer {
       if (this.receiveProgress(params)) return;
     }
     const handler = this.notificationHandlers.get(method);
-    if (!handler) return;
+    const fallback = this.fallbackNotificationHandler;
+    if (!handler && !fallback) return;
     try {
-      handler(params, extra);
+      if (handler) handler(params, extra);
+      else fallback!(method, params, extra);
     } catch (error) {
       this.options.onerror?.(error as Error);
     }
@@ -301,14 +308,28 @@ export class Peer {
     p.cleanup?.();
   }
 
+  /** Arms (or re-arms) a request's timeout: `timeoutMs` from now, capped by `maxTotalTimeoutMs` since it started. */
   private armTimer(id: RequestId, p: Pending): void {
     let wait = p.timeoutMs;
+    let limit = p.timeoutMs;
     const max = p.options.maxTotalTimeoutMs;
-    if (max !== undefined) wait = Math.min(wait, max - (Date.now() - p.startedAt));
+    if (max !== undefined && max - (Date.now() - p.startedAt) < wait) {
+      wait = max - (Date.now() - p.startedAt);
+      limit = max;
+    }
+    if (Number.isFinite(wait)) this.schedule(id, p, wait, limit);
+  }
+
+  private schedule(id: RequestId, p: Pending, wait: number, limit: number): void {
+    // setTimeout fires at once for delays beyond 2^31-1 ms, so a longer wait goes in steps.
+    if (wait > MAX_TIMER_MS) {
+      p.timer = setTimeout(() => this.schedule(id, p, wait - MAX_TIMER_MS, limit), MAX_TIMER_MS);
+      return;
+    }
     p.timer = setTimeout(() => {
       this.settle(id, p);
       this.notifyCancelled(id, "Request timed out");
-      p.reject(new McpError(ErrorCode.RequestTimeout, `Request timed out after ${p.timeoutMs} ms: ${p.method}`, { timeoutMs: p.timeoutMs }));
+      p.reject(new McpError(ErrorCode.RequestTimeout, `Request timed out after ${limit} ms: ${p.method}`, { timeoutMs: limit }));
     }, Math.max(0, wait));
   }
 
@@ -346,7 +367,7 @@ export class Peer {
         p.cleanup = () => signal.removeEventListener("abort", onAbort);
       }
       this.pending.set(id, p);
-      if (Number.isFinite(p.timeoutMs)) this.armTimer(id, p);
+      this.armTimer(id, p);
       const message = sendParams === undefined
         ? { jsonrpc: "2.0" as const, id, method }
         : { jsonrpc: "2.0" as const, id, method, params: sendParams };

@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
-import { extname } from "node:path";
+import { extname, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import type {
   Annotations,
   AudioContent,
@@ -54,7 +55,7 @@ export async function fromFile(path: string, mimeType?: string): Promise<Content
   const mime = mimeType ?? sniffMime(bytes) ?? mimeFromExtension(path) ?? "application/octet-stream";
   if (mime.startsWith("image/")) return image(bytes, mime);
   if (mime.startsWith("audio/")) return audio(bytes, mime);
-  const uri = `file://${path.startsWith("/") ? "" : "/"}${path}`;
+  const uri = pathToFileURL(resolve(path)).href;
   return isTextMime(mime) ? embeddedResource(uri, bytes.toString("utf8"), mime) : embeddedResource(uri, bytes, mime);
 }
 

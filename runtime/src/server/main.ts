@@ -23,11 +23,11 @@ export async function serveStdio(server: McpServer<any>, options: ServeStdioOpti
     shuttingDown ??= (async () => {
       transport.pause();
       await session.peer.drain();
+      // Let the last responses reach the pipe before closing (bounded: a reader that
+      // stopped reading must not keep the process alive).
+      await flushWithin(transport, FLUSH_TIMEOUT_MS);
       await server.close();
-      if (exit) {
-        // Let the last responses reach the pipe before leaving.
-        process.stdout.write("", () => process.exit(code));
-      }
+      if (exit) process.exit(code);
     })();
     return shuttingDown;
   };
@@ -37,6 +37,14 @@ export async function serveStdio(server: McpServer<any>, options: ServeStdioOpti
     process.once("SIGTERM", () => void shutdown(0));
   }
   return session;
+}
+
+const FLUSH_TIMEOUT_MS = 5000;
+
+async function flushWithin(transport: StdioServerTransport, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([transport.flush(), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }
 
 export interface RunMainOptions {

@@ -81,16 +81,19 @@ export class ServerSession {
       allowBatch: () => this.features.batches,
     });
     this.peer.fallbackRequestHandler = (params, req) => this.dispatch(params, req);
-    this.peer.notificationHandlers.set("notifications/initialized", () => {
+    this.peer.notificationHandlers.set("notifications/initialized", (params) => {
       this.ready = true;
+      this.rawNotification("notifications/initialized", params);
     });
+    // Looked up per notification, so handlers added after connecting apply too.
+    this.peer.fallbackNotificationHandler = (method, params) => this.rawNotification(method, params);
     this.peer.onClose(() => this.subscriptions.clear());
-    for (const [method, handler] of server.rawNotificationHandlers) {
-      // Before initialize the client may only ping: its other notifications are dropped.
-      this.peer.notificationHandlers.set(method, (params) => {
-        if (this.initialized || method === "notifications/initialized" || method === "notifications/cancelled") handler(params, this);
-      });
-    }
+  }
+
+  private rawNotification(method: string, params: Record<string, unknown>): void {
+    // Before initialize the client may only ping: its other notifications are dropped.
+    if (!this.initialized && method !== "notifications/cancelled") return;
+    this.server.rawNotificationHandlers.get(method)?.(params, this);
   }
 
   private dispatch(params: Record<string, unknown>, req: IncomingRequest): unknown {
@@ -108,10 +111,11 @@ export class ServerSession {
       }
     }
     const ctx = new Context<any>(this, req);
-    const run = raw ? () => raw(params, ctx) : () => builtin!(this, params, ctx);
     const mws = this.server.middleware;
-    if (mws.length === 0) return run();
+    if (mws.length === 0) return raw ? raw(params, ctx) : builtin!(this, params, ctx);
+    // Middleware may replace `request.params`; the handler gets what is there at the end.
     const request = { method, params, ctx };
+    const run = () => (raw ? raw(request.params, ctx) : builtin!(this, request.params, ctx));
     const step = (i: number): Promise<unknown> =>
       i === mws.length ? Promise.resolve().then(run) : mws[i]!(request, () => step(i + 1));
     return step(0);

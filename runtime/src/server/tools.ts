@@ -29,6 +29,10 @@ const errorResult = (text: string, content?: ContentBlock[]): CallToolResult => 
  * model can read and act on; only an unknown tool is a protocol error.
  */
 export async function callTool(server: McpServer<any>, params: Record<string, unknown>, ctx: Context<any>, f: Features): Promise<CallToolResult> {
+  return forVersion(await runTool(server, params, ctx), f);
+}
+
+async function runTool(server: McpServer<any>, params: Record<string, unknown>, ctx: Context<any>): Promise<CallToolResult> {
   const name = params.name;
   if (typeof name !== "string") throw invalidParams("tools/call needs a string 'name'");
   const entry = server.tools.get(name);
@@ -57,6 +61,11 @@ export async function callTool(server: McpServer<any>, params: Record<string, un
       throw new McpError(ErrorCode.InternalError, `Tool '${name}' returned output that does not match its outputSchema:\n${outputProblem}`);
     }
   }
+  return result;
+}
+
+/** A result as the negotiated revision can carry it (error results included). */
+function forVersion(result: CallToolResult, f: Features): CallToolResult {
   if (!f.structuredOutput && result.structuredContent !== undefined) delete result.structuredContent;
   if (!f.resourceLinks || !f.audio) result.content = result.content.map((block) => contentForVersion(block, f));
   return result;
@@ -79,7 +88,13 @@ function toResult(entry: ToolEntry, value: unknown): CallToolResult {
     // Older clients read the text block; newer ones read structuredContent.
     return { content: [{ type: "text", text: JSON.stringify(structured) }], structuredContent: structured };
   }
+  // A plain CallToolResult (`{content: [...], isError?, structuredContent?, _meta?}`) is sent as is.
+  if (isPlainResult(value)) return { ...value };
   return { content: toContent(value) };
+}
+
+function isPlainResult(value: unknown): value is CallToolResult {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && Array.isArray((value as { content?: unknown }).content);
 }
 
 function toContent(value: unknown): ContentBlock[] {

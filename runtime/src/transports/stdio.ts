@@ -18,7 +18,7 @@ export interface StdioServerOptions {
   guardStdout?: boolean;
 }
 
-type WriteFn = (chunk: string) => boolean;
+type WriteFn = (chunk: string, callback?: (error?: Error | null) => void) => boolean;
 
 /**
  * Server side of stdio: newline-delimited JSON on stdin/stdout, one write per message.
@@ -30,14 +30,23 @@ export class StdioServerTransport implements Transport {
   private endInput!: () => void;
   private sink?: TransportSink;
   private readonly stdin: Readable;
+  private readonly stdout: Writable;
   private readonly write: WriteFn;
   private closed = false;
+  /** The reader went away (EPIPE): nothing more can be sent. */
+  private outputBroken = false;
+  private readonly onOutputError = () => {
+    this.outputBroken = true;
+    // Nobody can hear the answers any more: end the session as if input had ended.
+    this.endInput();
+  };
   private readonly onData = (chunk: Buffer) => this.reader!.push(chunk);
   private reader?: LineReader;
 
   constructor(private readonly options: StdioServerOptions = {}) {
     this.stdin = options.stdin ?? process.stdin;
     const stdout = options.stdout ?? process.stdout;
+    this.stdout = stdout;
     this.write = stdout.write.bind(stdout) as WriteFn;
     if (options.guardStdout ?? stdout === process.stdout) guardProcessStdout();
     this.inputEnded = new Promise((resolve) => (this.endInput = resolve));
@@ -49,11 +58,29 @@ export class StdioServerTransport implements Transport {
     this.stdin.on("data", this.onData);
     this.stdin.once("end", () => this.endInput());
     this.stdin.once("error", () => this.endInput());
+    // Without a listener an EPIPE on stdout would crash the process.
+    this.stdout.on("error", this.onOutputError);
   }
 
   send(message: JsonRpcMessage | JsonRpcMessage[]): void {
-    if (this.closed) return;
+    if (this.closed || this.outputBroken) return;
     this.write(JSON.stringify(message) + "\n");
+  }
+
+  /**
+   * Resolves once everything sent so far has been handed to the OS (a pipe may still
+   * hold megabytes in the process when the last reply is written). Goes through the
+   * transport's own writer, so the stdout guard cannot redirect it.
+   */
+  flush(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.outputBroken) return resolve();
+      try {
+        this.write("", () => resolve());
+      } catch {
+        resolve();
+      }
+    });
   }
 
   /** Stops reading; messages already written stay written. */

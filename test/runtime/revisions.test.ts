@@ -5,6 +5,7 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { McpClient, McpServer, createMemoryTransportPair, resourceLink, text, type GetPromptResult } from "../../runtime/src/index.js";
 import { REVISIONS, RawServer, isResponse, type Wire } from "./helpers.js";
 
 const at = (version: string, since: string) => version >= since;
@@ -158,4 +159,39 @@ describe("version negotiation", { timeout: 30_000 }, () => {
       }
     });
   }
+});
+
+describe("one server, sessions at different revisions", () => {
+  test("each session is shaped for its own revision; shared handler results stay untouched", async () => {
+    const shared: GetPromptResult = {
+      messages: [
+        { role: "user", content: text("see the link") },
+        { role: "user", content: resourceLink({ uri: "mem://doc", name: "doc", title: "The doc" }) },
+      ],
+    };
+    const server = new McpServer({ name: "multi", version: "1", title: "Multi" });
+    server.prompt({ name: "shared", get: () => shared });
+    server.tool({ name: "t", title: "T", outputSchema: { type: "object" }, handler: () => ({ ok: true }) });
+    const connect = async (protocolVersion: string) => {
+      const [a, b] = createMemoryTransportPair();
+      await server.connect(a);
+      const client = new McpClient({ name: protocolVersion, version: "1" }, { protocolVersion });
+      await client.connect(b);
+      return client;
+    };
+    const old = await connect("2025-03-26");
+    const latest = await connect("2025-11-25");
+    for (let round = 0; round < 2; round++) {
+      assert.deepEqual((await old.getPrompt("shared")).messages[1]!.content, { type: "text", text: "The doc: mem://doc" });
+      assert.equal((await latest.getPrompt("shared")).messages[1]!.content.type, "resource_link");
+      assert.deepEqual(Object.keys((await old.listTools())[0]!).sort(), ["inputSchema", "name"]);
+      assert.deepEqual(Object.keys((await latest.listTools())[0]!).sort(), ["inputSchema", "name", "outputSchema", "title"]);
+      assert.equal((await old.callTool("t")).structuredContent, undefined);
+      assert.deepEqual((await latest.callTool("t")).structuredContent, { ok: true });
+    }
+    assert.equal(shared.messages[1]!.content.type, "resource_link", "the handler's own object was not modified");
+    assert.equal(old.serverInfo?.title, undefined);
+    assert.equal(latest.serverInfo?.title, "Multi");
+    await server.close();
+  });
 });

@@ -101,15 +101,17 @@ describe("stdio transport", { timeout: 60_000 }, () => {
     }
   });
 
-  test("SIGTERM while idle exits 0 at once", async () => {
-    const server = new RawServer("kitchen-sink.ts");
-    try {
-      await server.initialize("2024-11-05");
-      server.child.kill("SIGTERM");
-      assert.deepEqual(await server.exited, { code: 0, signal: null });
-      assert.match(server.stderr, /lifespan stopped/);
-    } finally {
-      await server.close();
-    }
-  });
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    test(`${signal} while idle exits 0 at once`, async () => {
+      const server = new RawServer("kitchen-sink.ts");
+      try {
+        await server.initialize("2024-11-05");
+        server.child.kill(signal);
+        assert.deepEqual(await server.exited, { code: 0, signal: null });
+        assert.match(server.stderr, /lifespan stopped/);
+      } finally {
+        await server.close();
+      }
+    });
+  }
 });

@@ -34,10 +34,9 @@ export async function getPrompt(server: McpServer<any>, params: Record<string, u
   }
   const result = normalizePrompt(await p.get(args as Record<string, string>, ctx), p.description);
   const f = ctx.session.features;
-  if (!f.resourceLinks || !f.audio) {
-    result.messages = result.messages.map((m) => ({ ...m, content: contentForVersion(m.content, f) }));
-  }
-  return result;
+  if (f.resourceLinks && f.audio) return result;
+  // A copy: the handler may return a shared object that newer sessions must see unchanged.
+  return { ...result, messages: result.messages.map((m) => ({ ...m, content: contentForVersion(m.content, f) })) };
 }
 
 function normalizePrompt(value: PromptReturn, description: string | undefined): GetPromptResult {

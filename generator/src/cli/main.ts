@@ -1,4 +1,5 @@
-import { resolve } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { hasErrors, renderGithub, renderJson, renderText, type Diagnostic } from "../diagnostics/index.js";
 import type { PipelineResult } from "../pipeline.js";
@@ -122,8 +123,6 @@ interface Ctx {
 /** Answers from the last generation's record when nothing it depends on changed. */
 async function fastUpToDate(ctx: Ctx): Promise<number | undefined> {
   if (ctx.force) return undefined;
-  const { existsSync, readFileSync } = await import("node:fs");
-  const { dirname } = await import("node:path");
   const manifest = resolve(ctx.cwd, ctx.config ?? "mcp.yaml");
   if (!existsSync(manifest)) return undefined;
   const { isUpToDate } = await import("../write/state.js");

@@ -39,10 +39,10 @@ export function emitClient(model: Model): string {
     L.push(...doc(t.meta.description));
     const m = toIdentifier(t.name);
     if (t.outputTypeSchema !== undefined) {
-      L.push(`  async ${m}(input: T.${t.typeName}Input, options?: CallOptions): Promise<T.${t.typeName}Output> {`);
-      L.push(`    return structuredOf<T.${t.typeName}Output>(${lit(t.name)}, await this.mcp.callTool(${lit(t.name)}, input, options), ${t.wrapOutput});`);
+      L.push(`  async ${m}(input: T.${t.inputType}, options?: CallOptions): Promise<T.${t.outputType}> {`);
+      L.push(`    return structuredOf<T.${t.outputType}>(${lit(t.name)}, await this.mcp.callTool(${lit(t.name)}, input, options), ${t.wrapOutput});`);
     } else {
-      L.push(`  async ${m}(input: T.${t.typeName}Input, options?: CallOptions): Promise<CallToolResult> {`);
+      L.push(`  async ${m}(input: T.${t.inputType}, options?: CallOptions): Promise<CallToolResult> {`);
       L.push(`    return checkToolResult(${lit(t.name)}, await this.mcp.callTool(${lit(t.name)}, input, options));`);
     }
     L.push("  }");
@@ -57,7 +57,7 @@ export function emitClient(model: Model): string {
   for (const t of model.templates) {
     L.push("");
     L.push(...doc(`Reads ${t.uriTemplate}.`));
-    L.push(`  ${method("read", t.name)}(params: T.${t.typeName}Params, options?: CallOptions): Promise<ReadResourceResult> {`);
+    L.push(`  ${method("read", t.name)}(params: T.${t.paramsType}, options?: CallOptions): Promise<ReadResourceResult> {`);
     L.push(`    return this.mcp.readResource(${t.ident}Template.expand(params as unknown as Record<string, string>), options);`);
     L.push("  }");
   }
@@ -65,7 +65,7 @@ export function emitClient(model: Model): string {
     L.push("");
     L.push(...doc(p.meta.description ?? `Gets the '${p.name}' prompt.`));
     const optional = p.arguments.every((a) => !a.required);
-    L.push(`  ${method("get", p.name)}(args: T.${p.typeName}Args${optional ? " = {}" : ""}, options?: CallOptions): Promise<GetPromptResult> {`);
+    L.push(`  ${method("get", p.name)}(args: T.${p.argsType}${optional ? " = {}" : ""}, options?: CallOptions): Promise<GetPromptResult> {`);
     L.push(`    return this.mcp.getPrompt(${lit(p.name)}, args as unknown as Record<string, string>, options);`);
     L.push("  }");
   }

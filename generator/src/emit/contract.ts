@@ -1,5 +1,5 @@
 import type { Model } from "../model/build.js";
-import { HANDLER_EXPORTS, relativeImport } from "./layout.js";
+import { relativeImport } from "./layout.js";
 
 /**
  * The handler contract: one type per function the author writes. Stubs are typed
@@ -45,9 +45,9 @@ export function emitContract(model: Model): string {
       L.push("  };");
       L.push("}");
     }
-    const ret = t.outputTypeSchema !== undefined ? `T.${t.typeName}Output | ExplicitToolResult` : "ToolReturn";
+    const ret = t.outputTypeSchema !== undefined ? `T.${t.outputType} | ExplicitToolResult` : "ToolReturn";
     L.push(`/** Handler of the '${t.name}' tool. */`);
-    L.push(`export type ${t.typeName}Handler = (input: T.${t.typeName}Input, ctx: ${ctxType}) => MaybePromise<${ret}>;`);
+    L.push(`export type ${t.typeName}Handler = (input: T.${t.inputType}, ctx: ${ctxType}) => MaybePromise<${ret}>;`);
   }
   for (const r of model.resources) {
     if (r.text !== undefined || r.blob !== undefined) continue;
@@ -58,7 +58,7 @@ export function emitContract(model: Model): string {
   for (const t of model.templates) {
     L.push("");
     L.push(`/** Reads a '${t.name}' resource (${t.uriTemplate}). */`);
-    L.push(`export type ${t.typeName}Read = (params: T.${t.typeName}Params, uri: string, ctx: ServerContext) => MaybePromise<ResourceReturn>;`);
+    L.push(`export type ${t.typeName}Read = (params: T.${t.paramsType}, uri: string, ctx: ServerContext) => MaybePromise<ResourceReturn>;`);
     if (t.list) {
       L.push(`/** Lists the concrete '${t.name}' resources for resources/list. */`);
       L.push(`export type ${t.typeName}List = (ctx: ServerContext) => MaybePromise<(Omit<Resource, "name"> & { name?: string })[]>;`);
@@ -68,8 +68,7 @@ export function emitContract(model: Model): string {
     if (!p.needsHandler) continue;
     L.push("");
     L.push(`/** Builds the '${p.name}' prompt. */`);
-    L.push(`export type ${p.typeName}Get = (args: T.${p.typeName}Args, ctx: ServerContext) => MaybePromise<PromptReturn>;`);
+    L.push(`export type ${p.typeName}Get = (args: T.${p.argsType}, ctx: ServerContext) => MaybePromise<PromptReturn>;`);
   }
-  void HANDLER_EXPORTS;
   return L.join("\n") + "\n";
 }

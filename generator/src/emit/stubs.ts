@@ -8,10 +8,14 @@ import { relativeImport, type HandlerFile, type HandlerExport } from "./layout.j
 const templatesDir = posix.join(dirname(fileURLToPath(import.meta.url)).replace(/\\/g, "/"), "../../templates");
 const cache = new Map<string, Handlebars.TemplateDelegate>();
 
+const readTemplate = (name: string) => readFileSync(posix.join(templatesDir, name), "utf8");
+
 function template(name: string): Handlebars.TemplateDelegate {
   let t = cache.get(name);
   if (!t) {
-    t = Handlebars.compile(readFileSync(posix.join(templatesDir, name), "utf8"), { noEscape: true, strict: true });
+    // One export's text, shared by fresh stubs and by exports appended on re-runs.
+    if (!Handlebars.partials.export) Handlebars.registerPartial("export", readTemplate("handler-export.ts.hbs"));
+    t = Handlebars.compile(readTemplate(name), { noEscape: true, strict: true });
     cache.set(name, t);
   }
   return t;
@@ -28,7 +32,7 @@ export function emitHandlerStub(model: Model, file: HandlerFile): string {
 
 /** One export appended to an existing handler file (re-runs add only what is missing). */
 export function emitHandlerExport(e: HandlerExport): string {
-  return `\n/** ${e.doc} */\nexport const ${e.name}: ${e.type} = async ${e.params} => {\n  ${e.body}\n};\n`;
+  return template("handler-export.ts.hbs")(e);
 }
 
 export function emitLifespanStub(): string {

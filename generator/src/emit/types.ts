@@ -27,17 +27,17 @@ export async function emitTypes(model: Model): Promise<string> {
   };
   for (const t of model.types) add(t.typeName, t.schema);
   for (const tool of model.tools) {
-    add(`${tool.typeName}Input`, tool.inputSchema === undefined ? { type: "object" } : sourceInput(model, tool.name), `Arguments of the '${tool.name}' tool.`);
-    if (tool.outputTypeSchema !== undefined) add(`${tool.typeName}Output`, tool.outputTypeSchema, `What the '${tool.name}' tool returns.`);
-    for (const f of tool.forms) add(f.typeName, sourceForm(model, tool.name, f.name), `Answer to the '${f.name}' question of '${tool.name}'.`);
+    add(tool.inputType, tool.inputTypeSchema, `Arguments of the '${tool.name}' tool.`);
+    if (tool.outputTypeSchema !== undefined) add(tool.outputType, tool.outputTypeSchema, `What the '${tool.name}' tool returns.`);
+    for (const f of tool.forms) add(f.typeName, f.typeSchema, `Answer to the '${f.name}' question of '${tool.name}'.`);
   }
   for (const t of model.templates) {
-    add(`${t.typeName}Params`, sourceParams(model, t.name, t.variables), `Variables of the '${t.uriTemplate}' template.`);
+    add(t.paramsType, t.paramsTypeSchema, `Variables of the '${t.uriTemplate}' template.`);
   }
   for (const p of model.prompts) {
     const properties: Record<string, Schema> = {};
     for (const a of p.arguments) properties[a.name] = a.description ? { type: "string", description: a.description } : { type: "string" };
-    add(`${p.typeName}Args`, {
+    add(p.argsType, {
       type: "object",
       properties,
       required: p.arguments.filter((a) => a.required).map((a) => a.name),
@@ -71,22 +71,6 @@ function pureTypeRef(schema: Schema): string | undefined {
   const keys = Object.keys(schema).filter((k) => k !== "description");
   return keys.length === 1 && keys[0] === "$ref" ? typeRefName(schema.$ref) : undefined;
 }
-
-/** The manifest's raw schemas (with #/types refs, not the inlined wire form). */
-function sourceInput(model: Model, toolName: string): Schema {
-  return (rawManifest(model).tools?.[toolName]?.input as Schema) ?? { type: "object" };
-}
-function sourceForm(model: Model, toolName: string, form: string): Schema {
-  return rawManifest(model).tools?.[toolName]?.elicit?.[form]?.schema as Schema;
-}
-function sourceParams(model: Model, resource: string, variables: string[]): Schema {
-  const params = (rawManifest(model).resources?.[resource]?.params ?? {}) as Record<string, Schema>;
-  const properties: Record<string, Schema> = {};
-  for (const v of variables) properties[v] = params[v] ?? { type: "string" };
-  return { type: "object", properties, required: variables, additionalProperties: false };
-}
-
-const rawManifest = (model: Model): any => model.raw;
 
 /** Drops the synthetic root type and json-schema-to-typescript's provenance comments. */
 function cleanUp(ts: string): string {

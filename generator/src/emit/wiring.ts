@@ -11,6 +11,12 @@ const metaFields = (meta: Record<string, unknown>) =>
     .sort()
     .map((k) => `${lit(k)}: ${lit(meta[k])},`);
 
+/** Who may use an item and whether it starts enabled; the same members on every kind. */
+const accessMembers = (item: { scopes?: string[]; enabled: boolean }) => [
+  ...(item.scopes ? [`    scopes: ${lit(item.scopes)},`] : []),
+  ...(item.enabled ? [] : ["    enabled: false,"]),
+];
+
 /**
  * `server.ts`: registers everything in the manifest with the runtime, each item wired
  * to its precompiled validators and the author's handler. All decisions were made at
@@ -63,8 +69,7 @@ export function emitWiring(model: Model): string {
       L.push(`    validateOutput: V.${validatorName.output(t.ident)},`);
       if (t.wrapOutput) L.push("    wrapOutput: true,");
     }
-    if (t.scopes) L.push(`    scopes: ${lit(t.scopes)},`);
-    if (!t.enabled) L.push("    enabled: false,");
+    L.push(...accessMembers(t));
     const handler = `${ns("tool", t.name)}.handler`;
     if (t.forms.length > 0) {
       L.push("    handler: (input, ctx) =>");
@@ -86,8 +91,7 @@ export function emitWiring(model: Model): string {
     L.push(`    uri: ${lit(r.uri)},`);
     L.push(...metaFields(r.meta).map((x) => `    ${x}`));
     if (r.subscribe) L.push("    subscribe: true,");
-    if (r.scopes) L.push(`    scopes: ${lit(r.scopes)},`);
-    if (!r.enabled) L.push("    enabled: false,");
+    L.push(...accessMembers(r));
     if (r.text !== undefined) L.push(`    read: () => ${lit(r.text)},`);
     else if (r.blob !== undefined) L.push(`    read: (uri) => ({ uri, blob: ${lit(r.blob)} }),`);
     else L.push(`    read: ${ns("resource", r.name)}.read,`);
@@ -102,8 +106,7 @@ export function emitWiring(model: Model): string {
     L.push(`    uriTemplate: ${lit(t.uriTemplate)},`);
     L.push(...metaFields(t.meta).map((x) => `    ${x}`));
     if (t.subscribe) L.push("    subscribe: true,");
-    if (t.scopes) L.push(`    scopes: ${lit(t.scopes)},`);
-    if (!t.enabled) L.push("    enabled: false,");
+    L.push(...accessMembers(t));
     L.push(`    validateParams: V.${validatorName.params(t.ident)},`);
     L.push(`    read: ${n}.read as any,`);
     if (t.list) L.push(`    list: ${n}.list,`);
@@ -128,8 +131,7 @@ export function emitWiring(model: Model): string {
       });
       L.push(`    arguments: ${lit(args)},`);
     }
-    if (p.scopes) L.push(`    scopes: ${lit(p.scopes)},`);
-    if (!p.enabled) L.push("    enabled: false,");
+    L.push(...accessMembers(p));
     if (p.template !== undefined) {
       L.push(`    get: (args: Record<string, string>) => ${compilePromptTemplate(p.template)},`);
     } else if (p.messages !== undefined) {

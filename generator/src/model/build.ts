@@ -1,17 +1,15 @@
 import { readFileSync } from "node:fs";
 import { dirname, resolve as resolvePath } from "node:path";
 import type { Manifest } from "../manifest.js";
-import { toFileName, toIdentifier, toTypeName } from "./names.js";
+import { parseUriTemplate, templateVariables } from "../validate/checks/uriTemplate.js";
+import { completionExportName, derivedTypeName, elicitFormTypeName, toFileName, toIdentifier, toTypeName } from "./names.js";
 import { resolveWireSchema, typeRefName, type Schema, type TypeTable } from "./schema-refs.js";
-import { templateVariables } from "./uri-vars.js";
 
 /**
  * The model is the manifest with every decision the emitters need already made:
  * identifiers, type names, file paths, resolved wire schemas. Emitters only print.
  */
 export interface Model {
-  /** The validated manifest as written, for emitters that need its raw schemas. */
-  raw: Manifest;
   manifestPath: string;
   server: Manifest["server"];
   paths: { out: string; handlers: string; entry: string };
@@ -44,11 +42,19 @@ export interface FormModel {
   ident: string;
   typeName: string;
   message: string;
+  /** Self-contained, for the wire and the validator. */
   schema: Schema;
+  /** As written (with `#/types` refs), for type generation. */
+  typeSchema: Schema;
 }
 
 export interface ToolModel extends ItemCommon {
+  inputType: string;
+  outputType: string;
+  /** Self-contained, as sent in tools/list. */
   inputSchema: Schema;
+  /** As written (with `#/types` refs), for type generation. */
+  inputTypeSchema: Schema;
   /** As sent in tools/list (object-typed; wrapped in {result} when the manifest's is not). */
   outputSchema?: Schema;
   wrapOutput: boolean;
@@ -72,7 +78,11 @@ export interface TemplateModel extends ItemCommon {
   mimeType?: string;
   subscribe: boolean;
   variables: string[];
+  paramsType: string;
+  /** Self-contained, for the validator. */
   paramsSchema: Schema;
+  /** With `#/types` refs, for type generation. */
+  paramsTypeSchema: Schema;
   complete: { variable: string; exportName: string }[];
   list: boolean;
 }
@@ -87,6 +97,7 @@ export interface PromptArgModel {
 }
 
 export interface PromptModel extends ItemCommon {
+  argsType: string;
   arguments: PromptArgModel[];
   template?: string;
   messages?: { role: "user" | "assistant"; text: string }[];
@@ -133,7 +144,10 @@ export function buildModel(manifest: Manifest, manifestPath: string): Model {
       meta: pick(t, ["title", "description", "annotations", "icons", "execution", "_meta"]),
       scopes: t.scopes,
       enabled: t.enabled !== false,
+      inputType: derivedTypeName("toolInput", name),
+      outputType: derivedTypeName("toolOutput", name),
       inputSchema: resolveWireSchema(input, types)!,
+      inputTypeSchema: input,
       outputSchema: wireOutput,
       wrapOutput: wrap,
       outputTypeSchema: output,
@@ -141,9 +155,10 @@ export function buildModel(manifest: Manifest, manifestPath: string): Model {
       forms: sortedEntries<any>(t.elicit).map(([formName, f]) => ({
         name: formName,
         ident: toIdentifier(formName),
-        typeName: `${typeName}${toTypeName(formName)}`,
+        typeName: elicitFormTypeName(name, formName),
         message: f.message,
         schema: resolveWireSchema(f.schema, types)!,
+        typeSchema: f.schema,
       })),
     };
   });
@@ -160,7 +175,7 @@ export function buildModel(manifest: Manifest, manifestPath: string): Model {
       scopes: r.scopes,
       enabled: r.enabled !== false,
     };
-    const variables = templateVariables(r.uri);
+    const variables = templateVariables(parseUriTemplate(r.uri));
     if (variables.length === 0) {
       const res: ResourceModel = { ...common, uri: r.uri, mimeType: r.mimeType, subscribe: r.subscribe === true };
       if (typeof r.text === "string") res.text = r.text;
@@ -174,6 +189,7 @@ export function buildModel(manifest: Manifest, manifestPath: string): Model {
       const params = r.params ?? {};
       const properties: Record<string, Schema> = {};
       for (const v of variables) properties[v] = params[v] ?? { type: "string" };
+      const paramsTypeSchema = { type: "object", properties, required: variables, additionalProperties: false };
       const paramsSchema = resolveWireSchema({ type: "object", properties, required: variables }, types)!;
       templates.push({
         ...common,
@@ -181,8 +197,10 @@ export function buildModel(manifest: Manifest, manifestPath: string): Model {
         mimeType: r.mimeType,
         subscribe: r.subscribe === true,
         variables,
+        paramsType: derivedTypeName("resourceParams", name),
         paramsSchema,
-        complete: ((r.complete ?? []) as string[]).map((v) => ({ variable: v, exportName: `complete${toTypeName(v)}` })),
+        paramsTypeSchema,
+        complete: ((r.complete ?? []) as string[]).map((v) => ({ variable: v, exportName: completionExportName(v) })),
         list: r.list === true,
       });
     }
@@ -195,13 +213,14 @@ export function buildModel(manifest: Manifest, manifestPath: string): Model {
       description: a?.description,
       required: a?.required === true,
       complete: a?.complete === true,
-      exportName: `complete${toTypeName(argName)}`,
+      exportName: completionExportName(argName),
     }));
     return {
       name,
       ident: toIdentifier(name),
       typeName: toTypeName(name),
       file: `prompts/${toFileName(name)}.ts`,
+      argsType: derivedTypeName("promptArguments", name),
       meta: pick(p, ["title", "description", "icons", "_meta"]),
       scopes: p.scopes,
       enabled: p.enabled !== false,
@@ -213,12 +232,11 @@ export function buildModel(manifest: Manifest, manifestPath: string): Model {
   });
 
   return {
-    raw: manifest,
     manifestPath,
     server: m.server,
     paths: {
-      out: trimSlash(gen.out ?? "src/generated"),
-      handlers: trimSlash(gen.handlers ?? "src/handlers"),
+      out: normalizeDir(gen.out ?? "src/generated"),
+      handlers: normalizeDir(gen.handlers ?? "src/handlers"),
       entry: gen.entry ?? "src/server.ts",
     },
     emitClient: gen.client !== false,
@@ -239,7 +257,8 @@ function sortedEntriesInOrder<T>(o: Record<string, T> | undefined): [string, T][
   return Object.entries(o ?? {});
 }
 
-const trimSlash = (p: string) => p.replace(/\\/g, "/").replace(/\/+$/, "").replace(/^\.\//, "");
+/** A manifest folder setting as a POSIX path relative to the manifest, without `./` or a trailing slash. */
+export const normalizeDir = (p: string) => p.replace(/\\/g, "/").replace(/\/+$/, "").replace(/^\.\//, "");
 
 function isTextLike(mimeType: string | undefined, bytes: Buffer): boolean {
   if (mimeType) return mimeType.startsWith("text/") || /json|xml|yaml|javascript|csv|markdown/.test(mimeType);

@@ -5,13 +5,16 @@
  * Nothing else in the schema changes, so clients see what the author wrote.
  */
 
+import { parseTypeRef } from "../validate/checks/typeRefs.js";
+
 export type Schema = Record<string, unknown> | boolean;
 export type TypeTable = Record<string, Schema>;
 
-const TYPE_REF = /^#\/types\/([^/]+)$/;
-
+/** The type a `#/types/Name` reference names (the validator's parser, so both agree). */
 export function typeRefName(ref: unknown): string | undefined {
-  return typeof ref === "string" ? TYPE_REF.exec(ref)?.[1] : undefined;
+  if (typeof ref !== "string") return undefined;
+  const parsed = parseTypeRef(ref);
+  return parsed && parsed.name !== "" && parsed.rest.length === 0 ? parsed.name : undefined;
 }
 
 /** Calls `visit` on every object in a schema tree (including the root). */

@@ -2,6 +2,7 @@ import { posix } from "node:path";
 import type { Model } from "../model/build.js";
 import { emitHandlerExport } from "../emit/stubs.js";
 import { relativeImport, type HandlerFile } from "../emit/layout.js";
+import { missingExportsByScan } from "./export-scan.js";
 
 export interface HandlerUpdate {
   /** The file's new text, or undefined when it could not be parsed (left alone). */
@@ -10,23 +11,6 @@ export interface HandlerUpdate {
   unparseable?: string;
 }
 
-/** Cheap test for `export const|function|class NAME` or `export { NAME }`, to skip parsing when nothing is missing. */
-function exportsByScan(text: string, name: string): boolean {
-  const decl = new RegExp(`\\bexport\\s+(?:declare\\s+)?(?:const|let|var|(?:async\\s+)?function\\*?|class)\\s+${name}\\b`);
-  if (decl.test(text)) return true;
-  for (const m of text.matchAll(/\bexport\s*(?:type\s*)?\{([^}]*)\}/g)) {
-    for (const spec of m[1]!.split(",")) {
-      const parts = spec.trim().split(/\s+as\s+/);
-      if ((parts[1] ?? parts[0])?.trim() === name) return true;
-    }
-  }
-  return false;
-}
-
-/** Export names a handler file is missing (by a quick scan; ts-morph confirms before editing). */
-export function missingExportsByScan(text: string, file: HandlerFile): string[] {
-  return file.exports.filter((e) => !exportsByScan(text, e.name)).map((e) => e.name);
-}
 
 let tsMorph: typeof import("ts-morph") | undefined;
 

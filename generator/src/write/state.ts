@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { missingExportsByScan } from "./handlers.js";
+import { normalizeDir } from "../model/build.js";
+import { missingExportsByScan } from "./export-scan.js";
 import type { HandlerFile } from "../emit/layout.js";
 
 /**
@@ -53,7 +54,7 @@ export function makeState(input: string, files: { path: string; content: string 
 export function outDirOf(manifestText: string): string {
   try {
     const out = (parse(manifestText) as { generate?: { out?: unknown } } | null)?.generate?.out;
-    return typeof out === "string" ? out.replace(/\\/g, "/").replace(/\/+$/, "").replace(/^\.\//, "") : "src/generated";
+    return typeof out === "string" ? normalizeDir(out) : "src/generated";
   } catch {
     return "src/generated";
   }
@@ -81,8 +82,7 @@ export function isUpToDate(root: string, manifestText: string, generatorVersion:
     const p = join(root, h.path);
     if (!existsSync(p)) return { upToDate: false, files: 0 };
     if (h.exports.length === 0) continue;
-    const fake = { exports: h.exports.map((name) => ({ name })) } as HandlerFile;
-    if (missingExportsByScan(readFileSync(p, "utf8"), fake).length > 0) return { upToDate: false, files: 0 };
+    if (missingExportsByScan(readFileSync(p, "utf8"), { exports: h.exports.map((name) => ({ name })) }).length > 0) return { upToDate: false, files: 0 };
   }
   return { upToDate: true, files: Object.keys(state.files).length + 1 };
 }

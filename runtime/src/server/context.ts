@@ -11,6 +11,7 @@ import type {
   ReadResourceResult,
   Root,
 } from "../protocol/types.js";
+import { LOGGING_LEVELS } from "../protocol/types.js";
 import type { AuthInfo } from "../transports/transport.js";
 import type { ServerSession } from "./session.js";
 
@@ -80,7 +81,7 @@ export class Context<App = unknown> {
       const log = (level: LoggingLevel, data: unknown, logger?: string) =>
         this.session.sendLog(level, data, logger, this.req.id);
       const l = { log } as Logger;
-      for (const level of ["debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"] as const) {
+      for (const level of LOGGING_LEVELS) {
         l[level] = (data, logger) => log(level, data, logger);
       }
       this.logger = l;

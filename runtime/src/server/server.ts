@@ -2,6 +2,7 @@ import type { Implementation, ServerCapabilities } from "../protocol/types.js";
 import type { Transport } from "../transports/transport.js";
 import type { Context } from "./context.js";
 import type {
+  CompletionHandler,
   PromptDefinition,
   ResourceDefinition,
   ResourceTemplateDefinition,
@@ -11,7 +12,6 @@ import { Registry, type Registered } from "./registry.js";
 import { ServerSession } from "./session.js";
 import { UriTemplate } from "./uri-template.js";
 import { LazyValidator } from "./validation.js";
-import type { CompletionHandler } from "./definitions.js";
 
 /** Start and stop hooks run once around the server; `start`'s value is `ctx.app`. */
 export interface Lifespan<App> {

@@ -1,4 +1,3 @@
-import { McpError, ErrorCode } from "../protocol/jsonrpc.js";
 import type { JsonSchema } from "../protocol/types.js";
 
 /** An ajv-style error object, as produced by precompiled (standalone) validators. */
@@ -112,6 +111,3 @@ function pointerToPath(pointer: string): string {
   return out;
 }
 
-export function invalidParamsFromIssues(what: string, detail: string): McpError {
-  return new McpError(ErrorCode.InvalidParams, `Invalid ${what}: ${detail}`);
-}

@@ -104,10 +104,8 @@ let guarded = false;
 function guardProcessStdout(): void {
   if (guarded) return;
   guarded = true;
+  // The transport bound its own writer before this point; everyone else now writes to stderr.
   const toStderr = process.stderr.write.bind(process.stderr);
-  const original = process.stdout.write.bind(process.stdout);
-  // The transport captured `original` before this point; everyone else now writes to stderr.
-  void original;
   process.stdout.write = ((chunk: any, encoding?: any, cb?: any) => toStderr(chunk, encoding, cb)) as typeof process.stdout.write;
 }
 

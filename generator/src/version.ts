@@ -20,10 +20,10 @@ export function generatorVersion(): string {
 export function generatorFingerprint(): string {
   if (!cachedFingerprint) {
     const hash = createHash("sha256").update(generatorVersion());
-    // The built code is hashed whether this module runs from dist/ or from src/ (tests),
-    // so both give the same record; a source-only checkout falls back to src/.
+    // The sources when present (a checkout: the same whether this runs from dist/ or src/,
+    // and free of stale build output), else the published build.
     const pkg = fileURLToPath(new URL("..", import.meta.url));
-    const code = existsSync(join(pkg, "dist")) ? join(pkg, "dist") : join(pkg, "src");
+    const code = existsSync(join(pkg, "src")) ? join(pkg, "src") : join(pkg, "dist");
     for (const dir of [code, join(pkg, "templates")]) hashTree(dir, hash);
     cachedFingerprint = hash.digest("hex").slice(0, 16);
   }

@@ -234,6 +234,18 @@ describe("check", () => {
     assert.equal((await cli(dir, "check")).code, 0);
   });
 
+  it("a record that only notes another mcpgen version is rewritten by generate but is not drift", async (t) => {
+    const dir = scratchProject(t, BASE);
+    assert.equal((await cli(dir)).code, 0);
+    const statePath = "src/generated/mcpgen-state.json";
+    const state = JSON.parse(read(dir, statePath));
+    write(dir, statePath, JSON.stringify({ ...state, input: "from-an-older-mcpgen" }, null, 2) + "\n");
+    const r = await cli(dir, "check");
+    assert.equal(r.code, 0, r.stdout);
+    assert.equal((await cli(dir)).code, 0);
+    assert.equal(JSON.parse(read(dir, statePath)).input, state.input);
+  });
+
   it("examples' committed generated code is current", async () => {
     for (const example of ["quickstart"]) {
       const r = await cli(join(repoRoot, "examples", example), "check");

@@ -178,7 +178,9 @@ async function check(ctx: Ctx): Promise<number> {
   const result = await runPipeline({ cwd: ctx.cwd, config: ctx.config });
   report(ctx, result);
   if (hasErrors(result.diagnostics) || !result.plan) return ExitCode.UserError;
-  const { changes, warnings } = result.plan;
+  const { warnings } = result.plan;
+  // A record that only notes a different mcpgen or formatter config is not drift.
+  const changes = result.plan.changes.filter((c) => !(c.kind === "generated" && c.recordOnly));
   const out = (s: string) => ctx.io.stdout.write(s);
   for (const w of warnings) if (!ctx.quiet) ctx.io.stderr.write(`warning: ${w}\n`);
   if (changes.length === 0) {

@@ -6,9 +6,10 @@ import { handlerFiles } from "../emit/layout.js";
 import { emitEntry, emitHandlerStub, emitLifespanStub } from "../emit/stubs.js";
 import type { Model } from "../model/build.js";
 import { addMissingExports } from "./handlers.js";
+import { STATE_FILE } from "./state.js";
 
 export type Change =
-  | { kind: "generated"; path: string; before?: string; after: string }
+  | { kind: "generated"; path: string; before?: string; after: string; recordOnly?: boolean }
   | { kind: "stale"; path: string; before: string }
   | { kind: "stub"; path: string; after: string }
   | { kind: "handler-exports"; path: string; before: string; after: string; added: string[] };
@@ -32,7 +33,7 @@ export async function planGeneration(root: string, model: Model, generated: Gene
     generated.map(async (f) => {
       const before = await readText(join(root, f.path));
       if (before === f.content) plan.unchanged.push(f.path);
-      else plan.changes.push({ kind: "generated", path: f.path, before, after: f.content });
+      else plan.changes.push({ kind: "generated", path: f.path, before, after: f.content, recordOnly: onlyInputHashDiffers(f.path, before, f.content) });
     }),
   );
   for (const path of await listFiles(root, model.paths.out)) {
@@ -76,6 +77,21 @@ export async function planGeneration(root: string, model: Model, generated: Gene
   plan.unchanged.sort();
   plan.warnings.sort();
   return plan;
+}
+
+/**
+ * A generation record that differs only in its input hash (a newer mcpgen, or another
+ * formatter config, that produced the same files): worth rewriting, not drift.
+ */
+function onlyInputHashDiffers(path: string, before: string | undefined, after: string): boolean {
+  if (!path.endsWith(`/${STATE_FILE}`) || before === undefined) return false;
+  try {
+    const a = JSON.parse(before);
+    const b = JSON.parse(after);
+    return JSON.stringify({ ...a, input: "" }) === JSON.stringify({ ...b, input: "" });
+  } catch {
+    return false;
+  }
 }
 
 async function listFiles(root: string, dir: string): Promise<string[]> {

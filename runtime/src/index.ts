@@ -7,8 +7,8 @@ export * from "./protocol/jsonrpc.js";
 export * from "./protocol/types.js";
 export * from "./protocol/versions.js";
 
-export { McpServer, type Lifespan, type Middleware, type MiddlewareRequest, type ServerOptions, type RawRequestHandler, type RawNotificationHandler } from "./server/server.js";
-export { ServerSession } from "./server/session.js";
+export { McpServer, type ItemHandles, type Lifespan, type Middleware, type MiddlewareRequest, type ServerOptions, type RawRequestHandler, type RawNotificationHandler } from "./server/server.js";
+export { ServerSession, type SessionState } from "./server/session.js";
 export { Context, type ElicitOptions, type Logger } from "./server/context.js";
 export type { Registered } from "./server/registry.js";
 export type * from "./server/definitions.js";
@@ -25,3 +25,7 @@ export { McpClient, getDisplayName, type ClientOptions, type CallOptions, type E
 export type { Transport, TransportSink, SendOptions, MessageExtra, AuthInfo } from "./transports/transport.js";
 export { StdioServerTransport, StdioClientTransport, type StdioServerOptions, type StdioClientOptions } from "./transports/stdio.js";
 export { createMemoryTransportPair } from "./transports/memory.js";
+
+export * from "./http.js";
+export { serveHttp, toNodeListener, fromNodeRequest, writeResponse, type ServeHttpOptions, type RunningHttpServer } from "./transports/http/node.js";
+export { parseHttpArgs } from "./server/main-http.js";

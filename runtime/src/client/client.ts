@@ -128,6 +128,7 @@ export class McpClient {
       throw new McpError(ErrorCode.InvalidRequest, `Server answered with unsupported protocol version ${result.protocolVersion}`);
     }
     this.init = result;
+    transport.setProtocolVersion?.(result.protocolVersion);
     await this.peer.notify("notifications/initialized");
     return result;
   }

@@ -98,6 +98,11 @@ export class Peer {
     return this.transport !== undefined && !this.closedFlag;
   }
 
+  /** The transport this peer is connected to (for transport-specific features). */
+  get currentTransport(): Transport | undefined {
+    return this.transport;
+  }
+
   get inflightCount(): number {
     return this.inflight.size;
   }

@@ -53,26 +53,18 @@ export interface RunMainOptions {
 
 /**
  * The entry point generated servers call: `--stdio` (default) or `--http [port]`.
- * Transports are loaded on demand so a stdio server never loads HTTP code.
  */
 export async function runMain(server: McpServer<any>, options: RunMainOptions = {}): Promise<void> {
   const argv = options.argv ?? process.argv.slice(2);
   if (argv.includes("--help") || argv.includes("-h")) {
-    process.stderr.write(`Usage: ${server.info.name} [--stdio | --http [port]]\n`);
+    const { HTTP_USAGE } = await import("./main-http.js");
+    process.stderr.write(`Usage: ${server.info.name} [--stdio | --http [port] [options]]\n\n${HTTP_USAGE}`);
     return;
   }
-  if (argv.includes("--http")) {
-    // A variable specifier: the HTTP module is optional and loaded only when asked for.
-    const specifier = "./main-http.js";
-    const http: { runHttp(server: McpServer<any>, argv: string[]): Promise<void> } | undefined = await import(specifier).catch(
-      () => undefined,
-    );
-    if (!http) {
-      process.stderr.write("This build of @mcpgen/runtime has no HTTP transport yet; use --stdio.\n");
-      process.exitCode = 2;
-      return;
-    }
-    await http.runHttp(server, argv);
+  if (argv.includes("--http") || argv.some((a) => a.startsWith("--http="))) {
+    // Loaded only when asked for, so a stdio server never loads the HTTP code.
+    const { runHttp } = await import("./main-http.js");
+    await runHttp(server, argv);
     return;
   }
   await serveStdio(server);

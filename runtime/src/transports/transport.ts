@@ -42,4 +42,11 @@ export interface Transport {
   send(message: JsonRpcMessage | JsonRpcMessage[], options?: SendOptions): void | Promise<void>;
   close(): Promise<void>;
   readonly sessionId?: string;
+  /** Told the negotiated revision after initialize (HTTP clients send it as `MCP-Protocol-Version`). */
+  setProtocolVersion?(version: string): void;
+  /**
+   * Ends the SSE stream carrying a request's replies (HTTP only), so the client polls:
+   * it reconnects after `retry` and gets what it missed from the event store.
+   */
+  closeRequestStream?(requestId: RequestId): void;
 }

@@ -1,0 +1,10 @@
+/**
+ * `@mcpgen/runtime/http`: the Streamable HTTP core on Web `Request`/`Response` only,
+ * for edge runtimes (Cloudflare Workers, Deno, Bun) and fetch-style frameworks (Hono).
+ * No node: modules are imported from here.
+ */
+export { McpHttpHandler, createHttpHandler, mountHandlers, classify, type HttpHandlerOptions } from "./transports/http/handler.js";
+export { MemoryEventStore, type EventStore, type MemoryEventStoreOptions, type StoredMessage } from "./transports/http/event-store.js";
+export { MemorySessionStore, type SessionStore, type SessionRecord, type MemorySessionStoreOptions } from "./transports/http/session-store.js";
+export { fromWebRequest, type IncomingHttp } from "./transports/http/incoming.js";
+export type { GuardOptions } from "./transports/http/guards.js";

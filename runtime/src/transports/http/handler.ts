@@ -1,0 +1,461 @@
+import { ErrorCode, type RequestId } from "../../protocol/jsonrpc.js";
+import { DEFAULT_NEGOTIATED_VERSION, LATEST_SESSION_VERSION, isSupportedVersion, SESSION_PROTOCOL_VERSIONS } from "../../protocol/versions.js";
+import type { McpServer } from "../../server/server.js";
+import type { ServerSession } from "../../server/session.js";
+import type { AuthInfo, MessageExtra } from "../transport.js";
+import { MemoryEventStore, type EventStore } from "./event-store.js";
+import { accepts, checkHostAndOrigin, corsHeaders, isJsonContentType, preflightHeaders, type GuardOptions } from "./guards.js";
+import { TOO_LARGE, fromWebRequest, type IncomingHttp } from "./incoming.js";
+import { LegacySseEndpoint, legacyPaths } from "./legacy-sse.js";
+import { emptyResponse, httpError, type HeaderMap } from "./responses.js";
+import { MemorySessionStore, type SessionRecord, type SessionStore } from "./session-store.js";
+import { SessionTransport, type Classified } from "./session-transport.js";
+
+export interface HttpHandlerOptions extends GuardOptions {
+  /** The endpoint's path (default `/mcp`). Other paths get 404, so handlers can be mounted side by side. */
+  path?: string;
+  /** true (default): sessions with `Mcp-Session-Id`; false: stateless, a fresh session per request. */
+  sessions?: boolean;
+  /** Answer POSTs with one JSON body instead of an SSE stream (default false). */
+  json?: boolean;
+  /** Largest request body in bytes (default 4 MiB); larger gets 413. */
+  maxBodyBytes?: number;
+  /** A session idle this long is closed (default 30 minutes). */
+  sessionTtlMs?: number;
+  /** Most live sessions; the least recently active idle one is closed for a new one (default 10,000). */
+  maxSessions?: number;
+  /** Keeps SSE events for clients that reconnect (default: bounded in memory); false turns resumption off. */
+  eventStore?: EventStore | false;
+  /** Persists session state so another process can resume a session (default: in memory). */
+  sessionStore?: SessionStore;
+  /** `retry:` advice sent with each stream's priming event, in ms (default 1000). */
+  retryMs?: number;
+  /** Interval of SSE keep-alive comments, in ms (default 25,000; 0 turns them off). */
+  keepAliveMs?: number;
+  /** Also serve the deprecated HTTP+SSE transport (GET /sse, POST /messages). */
+  legacySse?: boolean | { ssePath?: string; messagesPath?: string };
+  /**
+   * Authenticates each request before anything else: return the caller's identity
+   * (seen by handlers as `ctx.auth`), or a Response (such as a 401) to refuse it.
+   */
+  authenticate?: (request: IncomingHttp) => AuthInfo | Response | undefined | Promise<AuthInfo | Response | undefined>;
+  onerror?: (error: Error) => void;
+}
+
+interface LiveSession {
+  transport: SessionTransport;
+  session: ServerSession;
+  record: SessionRecord;
+  lastActive: number;
+}
+
+const DEFAULTS = {
+  path: "/mcp",
+  maxBodyBytes: 4 * 1024 * 1024,
+  sessionTtlMs: 30 * 60_000,
+  maxSessions: 10_000,
+  retryMs: 1000,
+  keepAliveMs: 25_000,
+};
+
+/**
+ * Streamable HTTP for one McpServer, written against Web `Request`/`Response` so the
+ * same code serves node:http, Express, Hono, Bun, Deno and Cloudflare Workers.
+ */
+export class McpHttpHandler {
+  readonly path: string;
+  private readonly live = new Map<string, LiveSession>();
+  /** Stateless sessions serving one request each. */
+  private readonly transient = new Set<ServerSession>();
+  private readonly eventStore?: EventStore;
+  private readonly sessionStore: SessionStore;
+  private readonly legacy?: LegacySseEndpoint;
+  private readonly onerror: (error: Error) => void;
+  private sweeper?: ReturnType<typeof setInterval>;
+  private closing?: Promise<void>;
+
+  constructor(
+    readonly server: McpServer<any>,
+    readonly options: HttpHandlerOptions = {},
+  ) {
+    this.path = options.path ?? DEFAULTS.path;
+    this.onerror = options.onerror ?? server.options.onerror ?? ((e) => console.error(`[mcp] ${e.stack ?? e.message}`));
+    if (this.stateful) {
+      this.eventStore = options.eventStore === false ? undefined : (options.eventStore ?? new MemoryEventStore());
+      this.sessionStore = options.sessionStore ?? new MemorySessionStore({ ttlMs: this.ttl, maxRecords: options.maxSessions });
+    } else {
+      this.sessionStore = options.sessionStore ?? new MemorySessionStore({ maxRecords: 1 });
+    }
+    if (options.legacySse) this.legacy = new LegacySseEndpoint(server, legacyPaths(this.path, options.legacySse), this.onerror, options.keepAliveMs ?? DEFAULTS.keepAliveMs);
+  }
+
+  private get stateful(): boolean {
+    return this.options.sessions !== false;
+  }
+  private get ttl(): number {
+    return this.options.sessionTtlMs ?? DEFAULTS.sessionTtlMs;
+  }
+
+  /** The fetch-style entry point: `export default { fetch: handler.fetch }` on Workers, Bun or Deno. */
+  readonly fetch = (request: Request): Promise<Response> => this.handle(fromWebRequest(request));
+
+  /** Whether a request path is served here (the endpoint, or the legacy SSE paths). */
+  serves(path: string): boolean {
+    const p = pathOnly(path);
+    return p === this.path || this.legacy?.serves(p) === true;
+  }
+
+  /** Live sessions (Streamable HTTP and legacy SSE). */
+  get sessionCount(): number {
+    return this.live.size + (this.legacy?.size ?? 0);
+  }
+
+  async handle(req: IncomingHttp): Promise<Response> {
+    const path = pathOnly(req.path);
+    if (path !== this.path && !this.legacy?.serves(path)) return httpError(404, -32000, `Not Found: ${path}`);
+    const cors = corsHeaders(req, this.options) ?? {};
+    if (req.method === "OPTIONS") {
+      const preflight = preflightHeaders(req, this.options);
+      return preflight ? emptyResponse(204, preflight) : methodNotAllowed(cors);
+    }
+    const forbidden = checkHostAndOrigin(req, this.options);
+    if (forbidden) return httpError(403, -32000, forbidden, cors);
+    if (this.closing) return httpError(503, -32000, "Service Unavailable: the server is shutting down", { ...cors, "retry-after": "5" });
+    let authInfo: AuthInfo | undefined;
+    if (this.options.authenticate) {
+      const outcome = await this.options.authenticate(req);
+      if (outcome instanceof Response) return withHeaders(outcome, cors);
+      authInfo = outcome;
+    }
+    const extra = messageExtra(req, authInfo);
+    try {
+      if (path !== this.path) return await this.legacy!.handle(req, path, extra, cors, this.options.maxBodyBytes ?? DEFAULTS.maxBodyBytes);
+      switch (req.method) {
+        case "POST":
+          return await this.post(req, extra, cors);
+        case "GET":
+          return await this.get(req, cors);
+        case "DELETE":
+          return await this.delete(req, cors);
+        default:
+          return methodNotAllowed(cors);
+      }
+    } catch (error) {
+      this.onerror(error as Error);
+      return httpError(500, ErrorCode.InternalError, "Internal error", cors);
+    }
+  }
+
+  private async post(req: IncomingHttp, extra: MessageExtra, cors: HeaderMap): Promise<Response> {
+    const accept = req.header("accept");
+    if (!accepts(accept, "application/json") || !accepts(accept, "text/event-stream")) {
+      return httpError(406, -32000, "Not Acceptable: the client must accept both application/json and text/event-stream", cors);
+    }
+    let body = req.parsedBody;
+    if (body === undefined) {
+      if (!isJsonContentType(req.header("content-type"))) {
+        return httpError(415, -32000, "Unsupported Media Type: Content-Type must be application/json", cors);
+      }
+      const limit = this.options.maxBodyBytes ?? DEFAULTS.maxBodyBytes;
+      const text = await req.text(limit);
+      if (text === TOO_LARGE) return httpError(413, -32000, `Payload Too Large: the body exceeds ${limit} bytes`, cors);
+      try {
+        body = JSON.parse(text);
+      } catch {
+        return httpError(400, ErrorCode.ParseError, "Parse error: the body is not valid JSON", cors);
+      }
+    }
+    const classified = classify(body);
+    if (typeof classified === "string") return httpError(400, ErrorCode.InvalidRequest, `Invalid Request: ${classified}`, cors);
+    const init = isInitialize(body);
+    if (init && classified.batch) return httpError(400, ErrorCode.InvalidRequest, "Invalid Request: initialize must not be part of a batch", cors);
+    const json = this.options.json === true;
+
+    if (!this.stateful) return this.postStateless(req, body, classified, extra, cors, init);
+
+    if (init) {
+      if (req.header("mcp-session-id") !== undefined && this.live.has(req.header("mcp-session-id")!)) {
+        return httpError(400, ErrorCode.InvalidRequest, "Invalid Request: this session is already initialized", cors);
+      }
+      const live = await this.createSession();
+      if (!live) return httpError(503, -32000, "Service Unavailable: too many sessions", { ...cors, "retry-after": "5" });
+      const version = requestedVersion(body);
+      return live.transport.post(body, classified, extra, { json, protocolVersion: version }, { ...cors, "mcp-session-id": live.record.id });
+    }
+    const found = await this.findSession(req, cors);
+    if (found instanceof Response) return found;
+    const version = this.versionHeader(req, cors);
+    if (version instanceof Response) return version;
+    if (classified.batch && !found.session.features.batches) {
+      return httpError(400, ErrorCode.InvalidRequest, `Invalid Request: JSON-RPC batches are not supported in ${found.session.protocolVersion}`, cors);
+    }
+    return found.transport.post(body, classified, extra, { json, protocolVersion: found.session.protocolVersion }, cors);
+  }
+
+  /** Stateless: a fresh session answers this POST, then goes away. */
+  private async postStateless(req: IncomingHttp, body: unknown, classified: Classified, extra: MessageExtra, cors: HeaderMap, init: boolean): Promise<Response> {
+    let version = DEFAULT_NEGOTIATED_VERSION as string;
+    if (!init) {
+      const v = this.versionHeader(req, cors);
+      if (v instanceof Response) return v;
+      version = v;
+    }
+    const transport = new SessionTransport({ onerror: this.onerror, keepAliveMs: this.options.keepAliveMs ?? DEFAULTS.keepAliveMs });
+    const session = await this.server.connect(transport);
+    this.transient.add(session);
+    const release = () => {
+      this.transient.delete(session);
+      void session.close();
+    };
+    transport.onDrained(release);
+    if (!init) {
+      session.restore({ protocolVersion: version, clientCapabilities: {} });
+      if (classified.batch && !session.features.batches) {
+        release();
+        return httpError(400, ErrorCode.InvalidRequest, `Invalid Request: JSON-RPC batches are not supported in ${version}`, cors);
+      }
+    }
+    const response = transport.post(body, classified, extra, { json: this.options.json === true, protocolVersion: init ? requestedVersion(body) : version }, cors);
+    if (classified.requestIds.length === 0) release();
+    return response;
+  }
+
+  private async get(req: IncomingHttp, cors: HeaderMap): Promise<Response> {
+    if (!this.stateful) return methodNotAllowed(cors, "POST");
+    if (!accepts(req.header("accept"), "text/event-stream")) {
+      return httpError(406, -32000, "Not Acceptable: the client must accept text/event-stream", cors);
+    }
+    const found = await this.findSession(req, cors);
+    if (found instanceof Response) return found;
+    const version = this.versionHeader(req, cors);
+    if (version instanceof Response) return version;
+    const lastEventId = req.header("last-event-id");
+    return lastEventId ? found.transport.resume(lastEventId, cors) : found.transport.openStandalone(found.session.protocolVersion, cors);
+  }
+
+  private async delete(req: IncomingHttp, cors: HeaderMap): Promise<Response> {
+    if (!this.stateful) return methodNotAllowed(cors, "POST");
+    const found = await this.findSession(req, cors);
+    if (found instanceof Response) return found;
+    const version = this.versionHeader(req, cors);
+    if (version instanceof Response) return version;
+    await this.endSession(found, true);
+    return emptyResponse(200, cors);
+  }
+
+  /** The session a request names: live here, or resumed from the store. */
+  private async findSession(req: IncomingHttp, cors: HeaderMap): Promise<LiveSession | Response> {
+    const id = req.header("mcp-session-id");
+    if (id === undefined) return httpError(400, -32000, "Bad Request: Mcp-Session-Id header is required", cors);
+    const now = Date.now();
+    let live = this.live.get(id);
+    if (!live) {
+      const record = await this.sessionStore.get(id);
+      if (!record) return httpError(404, -32001, "Session not found", cors);
+      live = await this.resumeSession(record);
+      if (!live) return httpError(503, -32000, "Service Unavailable: too many sessions", { ...cors, "retry-after": "5" });
+    } else {
+      // Re-insert so iteration order is least recently active first (eviction order).
+      this.live.delete(id);
+      this.live.set(id, live);
+    }
+    live.lastActive = now;
+    // Refresh the stored record now and then, not on every request.
+    if (now - live.record.lastActiveAt > Math.min(this.ttl / 4, 60_000)) {
+      live.record.lastActiveAt = now;
+      this.persist(live.record);
+    }
+    return live;
+  }
+
+  private versionHeader(req: IncomingHttp, cors: HeaderMap): string | Response {
+    const v = req.header("mcp-protocol-version");
+    if (v === undefined) return DEFAULT_NEGOTIATED_VERSION;
+    if (!isSupportedVersion(v)) {
+      return httpError(400, -32000, `Bad Request: unsupported MCP-Protocol-Version '${v}' (supported: ${SESSION_PROTOCOL_VERSIONS.join(", ")})`, cors);
+    }
+    return v;
+  }
+
+  private async createSession(): Promise<LiveSession | undefined> {
+    const id = newSessionId();
+    const now = Date.now();
+    const record: SessionRecord = { id, state: { protocolVersion: LATEST_SESSION_VERSION, clientCapabilities: {} }, createdAt: now, lastActiveAt: now };
+    return this.open(record, false);
+  }
+
+  private resumeSession(record: SessionRecord): Promise<LiveSession | undefined> {
+    return this.open(record, true);
+  }
+
+  private async open(record: SessionRecord, resume: boolean): Promise<LiveSession | undefined> {
+    if (this.live.size >= (this.options.maxSessions ?? DEFAULTS.maxSessions) && !(await this.evictOne())) return undefined;
+    this.startSweeper();
+    const transport = new SessionTransport({
+      sessionId: record.id,
+      eventStore: this.eventStore,
+      retryMs: this.options.retryMs ?? DEFAULTS.retryMs,
+      keepAliveMs: this.options.keepAliveMs ?? DEFAULTS.keepAliveMs,
+      onerror: this.onerror,
+    });
+    const session = await this.server.connect(transport);
+    if (resume) session.restore(record.state);
+    const live: LiveSession = { transport, session, record, lastActive: Date.now() };
+    session.onStateChange = () => {
+      record.state = session.state();
+      this.persist(record);
+    };
+    transport.onClosed(() => {
+      if (this.live.get(record.id) === live) this.live.delete(record.id);
+    });
+    this.live.set(record.id, live);
+    return live;
+  }
+
+  private persist(record: SessionRecord): void {
+    try {
+      const r = this.sessionStore.set({ ...record });
+      if (r instanceof Promise) r.catch(this.onerror);
+    } catch (error) {
+      this.onerror(error as Error);
+    }
+  }
+
+  /** Closes the least recently active idle session to make room; false if all are busy. */
+  private async evictOne(): Promise<boolean> {
+    for (const live of this.live.values()) {
+      if (live.transport.busy) continue;
+      // Its record stays in the store: the client can still resume it later.
+      await this.endSession(live, false);
+      return true;
+    }
+    return false;
+  }
+
+  private async endSession(live: LiveSession, forget: boolean): Promise<void> {
+    this.live.delete(live.record.id);
+    if (forget) await this.sessionStore.delete(live.record.id);
+    await live.session.close();
+  }
+
+  private startSweeper(): void {
+    if (this.sweeper) return;
+    this.sweeper = setInterval(() => void this.sweep(), Math.max(1000, Math.min(this.ttl / 2, 60_000)));
+    (this.sweeper as { unref?: () => void }).unref?.();
+  }
+
+  /** Closes sessions idle past their TTL (those with an open stream or a call in flight are not idle). */
+  async sweep(now = Date.now()): Promise<void> {
+    for (const live of [...this.live.values()]) {
+      if (now - live.lastActive > this.ttl && !live.transport.busy) await this.endSession(live, false);
+    }
+    await this.legacy?.sweep();
+  }
+
+  /**
+   * Graceful shutdown: new requests get 503, requests in flight may finish (up to
+   * `timeoutMs`), then every session and stream is closed.
+   */
+  close(options: { timeoutMs?: number } = {}): Promise<void> {
+    this.closing ??= (async () => {
+      if (this.sweeper) clearInterval(this.sweeper);
+      const sessions = [...[...this.live.values()].map((l) => l.session), ...this.transient, ...(this.legacy?.sessions() ?? [])];
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        Promise.allSettled(sessions.map((s) => s.peer.drain())),
+        new Promise<void>((resolve) => (timer = setTimeout(resolve, options.timeoutMs ?? 10_000))),
+      ]);
+      clearTimeout(timer);
+      await Promise.allSettled(sessions.map((s) => s.close()));
+      this.live.clear();
+    })();
+    return this.closing;
+  }
+}
+
+/** Builds the Streamable HTTP handler for a server. */
+export function createHttpHandler(server: McpServer<any>, options: HttpHandlerOptions = {}): McpHttpHandler {
+  return new McpHttpHandler(server, options);
+}
+
+/**
+ * Serves several handlers from one listener, each at its own path: the first whose
+ * path matches answers, others get 404.
+ */
+export function mountHandlers(...handlers: McpHttpHandler[]): { fetch(request: Request): Promise<Response>; handle(req: IncomingHttp): Promise<Response>; close(): Promise<void> } {
+  const handle = (req: IncomingHttp) => {
+    const h = handlers.find((x) => x.serves(req.path));
+    return h ? h.handle(req) : Promise.resolve(httpError(404, -32000, `Not Found: ${pathOnly(req.path)}`));
+  };
+  return {
+    handle,
+    fetch: (request: Request) => handle(fromWebRequest(request)),
+    close: async () => void (await Promise.allSettled(handlers.map((h) => h.close()))),
+  };
+}
+
+function newSessionId(): string {
+  // 122 random bits from the platform CSPRNG; visible ASCII as the spec requires.
+  return crypto.randomUUID().replaceAll("-", "");
+}
+
+function pathOnly(path: string): string {
+  const q = path.indexOf("?");
+  return q < 0 ? path : path.slice(0, q);
+}
+
+function methodNotAllowed(cors: HeaderMap, allow = "GET, POST, DELETE"): Response {
+  return httpError(405, -32000, "Method Not Allowed", { ...cors, allow });
+}
+
+function withHeaders(response: Response, headers: HeaderMap): Response {
+  for (const [k, v] of Object.entries(headers)) response.headers.set(k, v);
+  return response;
+}
+
+/** Headers are turned into an object only if a handler asks for them. */
+function messageExtra(req: IncomingHttp, authInfo: AuthInfo | undefined): MessageExtra {
+  let headers: MessageExtra["headers"];
+  return {
+    authInfo,
+    get headers() {
+      return (headers ??= req.headers());
+    },
+  };
+}
+
+function isInitialize(body: unknown): boolean {
+  return !Array.isArray(body) && (body as { method?: unknown }).method === "initialize";
+}
+
+function requestedVersion(body: unknown): string {
+  const v = (body as { params?: { protocolVersion?: unknown } }).params?.protocolVersion;
+  return isSupportedVersion(v) ? v : LATEST_SESSION_VERSION;
+}
+
+/**
+ * Sorts a POST's messages into requests (which need replies), notifications and
+ * responses; anything that is none of these is refused before reaching the session.
+ */
+export function classify(body: unknown): Classified | string {
+  const batch = Array.isArray(body);
+  const items = batch ? (body as unknown[]) : [body];
+  if (items.length === 0) return "an empty batch";
+  const requestIds: RequestId[] = [];
+  for (const item of items) {
+    if (item === null || typeof item !== "object" || Array.isArray(item)) return "expected a JSON-RPC message object";
+    const m = item as Record<string, unknown>;
+    if (m.jsonrpc !== "2.0") return 'jsonrpc must be "2.0"';
+    const id = m.id;
+    const idOk = typeof id === "string" || (typeof id === "number" && Number.isFinite(id));
+    if (typeof m.method === "string") {
+      if (id === undefined) continue;
+      if (!idOk) return "id must be a string or a number";
+      if (requestIds.includes(id as RequestId)) return "duplicate request id in the batch";
+      requestIds.push(id as RequestId);
+    } else if (!(idOk && ("result" in m || "error" in m))) {
+      return "not a request, notification or response";
+    }
+  }
+  return { requestIds, batch };
+}

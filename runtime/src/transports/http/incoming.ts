@@ -1,0 +1,65 @@
+/**
+ * The few things the HTTP core reads from a request. A Web `Request` (edge runtimes,
+ * Bun, Deno, Hono) and a node:http `IncomingMessage` are both adapted to it, so the
+ * node path never pays for building a `Request`.
+ */
+export interface IncomingHttp {
+  readonly method: string;
+  /** Path and query, such as `/mcp?x=1`. */
+  readonly path: string;
+  /** A header's value (lower-case name); repeated headers joined with ", ". */
+  header(name: string): string | undefined;
+  /** All headers, lower-cased, for handlers that want them (`ctx` extra). */
+  headers(): Record<string, string | string[] | undefined>;
+  /** The body as text; `TOO_LARGE` once it passes `limit` bytes (reading stops there). */
+  text(limit: number): Promise<string | typeof TOO_LARGE>;
+  /** A body some framework already parsed (Express's `express.json()`), used instead of `text`. */
+  readonly parsedBody?: unknown;
+}
+
+export const TOO_LARGE: unique symbol = Symbol("body too large");
+
+/** Adapts a Web `Request`. */
+export function fromWebRequest(request: Request): IncomingHttp {
+  const url = new URL(request.url);
+  return {
+    method: request.method,
+    path: url.pathname + url.search,
+    header: (name) => request.headers.get(name) ?? undefined,
+    headers: () => Object.fromEntries(request.headers),
+    text: (limit) => readWebBody(request, limit),
+  };
+}
+
+async function readWebBody(request: Request, limit: number): Promise<string | typeof TOO_LARGE> {
+  const declared = Number(request.headers.get("content-length") ?? NaN);
+  if (declared > limit) return TOO_LARGE;
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      return TOO_LARGE;
+    }
+    chunks.push(value);
+  }
+  return decodeChunks(chunks, size);
+}
+
+const decoder = new TextDecoder();
+
+export function decodeChunks(chunks: Uint8Array[], size: number): string {
+  if (chunks.length === 1) return decoder.decode(chunks[0]);
+  const all = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    all.set(c, at);
+    at += c.byteLength;
+  }
+  return decoder.decode(all);
+}

@@ -1,0 +1,127 @@
+import { ErrorCode, type JsonRpcMessage } from "../../protocol/jsonrpc.js";
+import type { McpServer } from "../../server/server.js";
+import type { ServerSession } from "../../server/session.js";
+import type { MessageExtra, Transport, TransportSink } from "../transport.js";
+import { accepts, isJsonContentType } from "./guards.js";
+import { TOO_LARGE, type IncomingHttp } from "./incoming.js";
+import { emptyResponse, httpError, type HeaderMap } from "./responses.js";
+import { SSE_HEADERS, SseWriter, sseEvent } from "./sse.js";
+
+export interface LegacyPaths {
+  ssePath: string;
+  messagesPath: string;
+}
+
+/** `/mcp` → `/sse` and `/messages`; `/a/mcp` → `/a/sse` and `/a/messages`. */
+export function legacyPaths(endpoint: string, option: true | { ssePath?: string; messagesPath?: string }): LegacyPaths {
+  const base = endpoint.slice(0, endpoint.lastIndexOf("/"));
+  const o = option === true ? {} : option;
+  return { ssePath: o.ssePath ?? `${base}/sse`, messagesPath: o.messagesPath ?? `${base}/messages` };
+}
+
+/**
+ * One client of the deprecated HTTP+SSE transport (2024-11-05): everything the server
+ * says goes down the GET stream; the connection is the session.
+ */
+class LegacySseTransport implements Transport {
+  private sink?: TransportSink;
+
+  constructor(
+    readonly sessionId: string,
+    readonly writer: SseWriter,
+  ) {}
+
+  start(sink: TransportSink): void {
+    this.sink = sink;
+  }
+
+  receive(message: unknown, extra: MessageExtra): void {
+    this.sink?.message(message, extra);
+  }
+
+  send(message: JsonRpcMessage | JsonRpcMessage[]): void {
+    if (!this.writer.write(sseEvent(message))) throw new Error("The SSE stream is closed");
+  }
+
+  async close(): Promise<void> {
+    if (!this.writer.isOpen && !this.sink) return;
+    this.writer.close();
+    const sink = this.sink;
+    this.sink = undefined;
+    sink?.closed();
+  }
+}
+
+/** GET /sse opens a session; POST /messages?sessionId= delivers the client's messages. */
+export class LegacySseEndpoint {
+  private readonly clients = new Map<string, { transport: LegacySseTransport; session: ServerSession }>();
+
+  constructor(
+    private readonly server: McpServer<any>,
+    private readonly paths: LegacyPaths,
+    private readonly onerror: (error: Error) => void,
+    private readonly keepAliveMs: number,
+  ) {}
+
+  serves(path: string): boolean {
+    return path === this.paths.ssePath || path === this.paths.messagesPath;
+  }
+
+  get size(): number {
+    return this.clients.size;
+  }
+
+  sessions(): ServerSession[] {
+    return [...this.clients.values()].map((c) => c.session);
+  }
+
+  handle(req: IncomingHttp, path: string, extra: MessageExtra, cors: HeaderMap, maxBodyBytes: number): Promise<Response> | Response {
+    if (path === this.paths.ssePath) {
+      if (req.method !== "GET") return httpError(405, -32000, "Method Not Allowed", { ...cors, allow: "GET" });
+      if (!accepts(req.header("accept"), "text/event-stream")) return httpError(406, -32000, "Not Acceptable: the client must accept text/event-stream", cors);
+      return this.open(cors);
+    }
+    if (req.method !== "POST") return httpError(405, -32000, "Method Not Allowed", { ...cors, allow: "POST" });
+    return this.post(req, extra, cors, maxBodyBytes);
+  }
+
+  private async open(cors: HeaderMap): Promise<Response> {
+    const id = crypto.randomUUID();
+    const writer = new SseWriter(this.keepAliveMs);
+    const transport = new LegacySseTransport(id, writer);
+    const session = await this.server.connect(transport);
+    this.clients.set(id, { transport, session });
+    session.peer.onClose(() => this.clients.delete(id));
+    // The client going away ends the session: this transport cannot resume.
+    writer.onCancel(() => void session.close());
+    // Relative, so it resolves against whatever URL the client reached us by.
+    writer.write(`event: endpoint\ndata: ${this.paths.messagesPath}?sessionId=${id}\n\n`);
+    return new Response(writer.body, { status: 200, headers: { ...SSE_HEADERS, ...cors } });
+  }
+
+  private async post(req: IncomingHttp, extra: MessageExtra, cors: HeaderMap, limit: number): Promise<Response> {
+    const id = new URLSearchParams(req.path.slice(req.path.indexOf("?") + 1)).get("sessionId");
+    if (!id) return httpError(400, -32000, "Bad Request: sessionId query parameter is required", cors);
+    const client = this.clients.get(id);
+    if (!client) return httpError(404, -32001, "Session not found", cors);
+    let body = req.parsedBody;
+    if (body === undefined) {
+      if (!isJsonContentType(req.header("content-type"))) return httpError(415, -32000, "Unsupported Media Type: Content-Type must be application/json", cors);
+      const text = await req.text(limit);
+      if (text === TOO_LARGE) return httpError(413, -32000, `Payload Too Large: the body exceeds ${limit} bytes`, cors);
+      try {
+        body = JSON.parse(text);
+      } catch {
+        return httpError(400, ErrorCode.ParseError, "Parse error: the body is not valid JSON", cors);
+      }
+    }
+    // Replies travel on the GET stream; the engine answers malformed messages there too.
+    client.transport.receive(body, extra);
+    return emptyResponse(202, cors);
+  }
+
+  /** Ends sessions whose stream is gone (the connection is the session here). */
+  async sweep(): Promise<void> {
+    for (const { transport, session } of [...this.clients.values()]) if (!transport.writer.isOpen) await session.close();
+  }
+}

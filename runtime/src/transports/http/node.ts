@@ -1,0 +1,176 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { McpServer } from "../../server/server.js";
+import { McpHttpHandler, mountHandlers, type HttpHandlerOptions } from "./handler.js";
+import { TOO_LARGE, decodeChunks, type IncomingHttp } from "./incoming.js";
+import { textBodyOf } from "./responses.js";
+
+/** Adapts a node:http request; pass `parsedBody` when a framework already read the body. */
+export function fromNodeRequest(req: IncomingMessage, parsedBody?: unknown): IncomingHttp {
+  const h = req.headers;
+  return {
+    method: req.method ?? "GET",
+    // Express strips a mount prefix from `url` but keeps it in `originalUrl`.
+    path: (req as { originalUrl?: string }).originalUrl ?? req.url ?? "/",
+    header: (name) => {
+      const v = h[name];
+      return Array.isArray(v) ? v.join(", ") : v;
+    },
+    headers: () => h,
+    text: (limit) => readNodeBody(req, limit),
+    parsedBody: parsedBody ?? (req as { body?: unknown }).body,
+  };
+}
+
+function readNodeBody(req: IncomingMessage, limit: number): Promise<string | typeof TOO_LARGE> {
+  if (Number(req.headers["content-length"] ?? NaN) > limit) return Promise.resolve(TOO_LARGE);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.off("data", onData);
+        // Stop reading; the rest of the body is discarded with the connection.
+        req.resume();
+        resolve(TOO_LARGE);
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on("data", onData);
+    req.once("end", () => size <= limit && resolve(decodeChunks(chunks, size)));
+    req.once("error", reject);
+  });
+}
+
+/** Writes a Web `Response` to a node:http response, streaming SSE bodies until either side ends them. */
+export async function writeResponse(res: ServerResponse, response: Response): Promise<void> {
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, key) => (headers[key] = value));
+  const text = textBodyOf(response);
+  if (text !== undefined || response.body === null) {
+    headers["content-length"] = text === undefined ? "0" : String(Buffer.byteLength(text));
+    res.writeHead(response.status, headers);
+    res.end(text);
+    return;
+  }
+  const streaming = headers["content-type"]?.startsWith("text/event-stream");
+  if (!streaming) {
+    const body = Buffer.from(await response.arrayBuffer());
+    res.writeHead(response.status, headers);
+    res.end(body);
+    return;
+  }
+  res.writeHead(response.status, headers);
+  res.flushHeaders();
+  const reader = response.body.getReader();
+  // The client hanging up cancels the stream, which tells the session it disconnected.
+  const onClose = () => void reader.cancel().catch(() => undefined);
+  res.once("close", onClose);
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (!res.write(value)) await new Promise<void>((resolve) => (res.once("drain", resolve), res.once("close", resolve)));
+      if (res.destroyed) break;
+    }
+  } catch {
+    // Cancelled because the client went away.
+  } finally {
+    res.off("close", onClose);
+    if (!res.destroyed) res.end();
+  }
+}
+
+export interface HandlesHttp {
+  handle(req: IncomingHttp): Promise<Response>;
+}
+
+/**
+ * A node:http listener, also usable as Express or Connect middleware: requests for
+ * other paths go to `next` when there is one, else get 404.
+ */
+export function toNodeListener(target: McpHttpHandler | HandlesHttp): (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => void {
+  return (req, res, next) => {
+    if (next && target instanceof McpHttpHandler && !target.serves((req as { originalUrl?: string }).originalUrl ?? req.url ?? "/")) {
+      next();
+      return;
+    }
+    target
+      .handle(fromNodeRequest(req))
+      .then((response) => writeResponse(res, response))
+      .catch((error: Error) => {
+        if (next) return next(error);
+        if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
+        res.end();
+      });
+  };
+}
+
+export interface ServeHttpOptions extends HttpHandlerOptions {
+  /** Interface to bind (default 127.0.0.1: local only). */
+  host?: string;
+  /** Port (default 3000; 0 picks a free one). */
+  port?: number;
+  /** Time allowed to receive a whole request, in ms (default 30,000); slower clients are cut off. */
+  requestTimeoutMs?: number;
+  /** Time allowed to receive the headers, in ms (default 10,000). */
+  headersTimeoutMs?: number;
+  /** How long shutdown waits for requests in flight, in ms (default 10,000). */
+  shutdownTimeoutMs?: number;
+  /** Shut down gracefully on SIGINT and SIGTERM, then exit (default false). */
+  signals?: boolean;
+}
+
+export interface RunningHttpServer {
+  /** The endpoint URL, such as `http://127.0.0.1:3000/mcp` (the first handler's). */
+  readonly url: string;
+  readonly port: number;
+  readonly httpServer: Server;
+  /** Stops accepting, lets requests in flight finish (bounded), then closes every stream. */
+  close(): Promise<void>;
+}
+
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
+
+/**
+ * Serves one server (or several handlers, each on its own path) on node:http, bound
+ * to 127.0.0.1 unless told otherwise.
+ */
+export async function serveHttp(target: McpServer<any> | McpHttpHandler | McpHttpHandler[], options: ServeHttpOptions = {}): Promise<RunningHttpServer> {
+  const host = options.host ?? "127.0.0.1";
+  // Bound beyond loopback, the Host is whatever name reaches the server: checking it
+  // against localhost would refuse every real client, so only allowedHosts apply.
+  const handlerOptions: HttpHandlerOptions = { ...options };
+  if (!LOOPBACK.has(host) && options.allowedHosts === undefined) handlerOptions.allowedHosts = ["*"];
+  const handlers = target instanceof McpServer ? [new McpHttpHandler(target, handlerOptions)] : Array.isArray(target) ? target : [target];
+  const router: HandlesHttp & { close(): Promise<void> } = handlers.length === 1 ? handlers[0]! : mountHandlers(...handlers);
+  const httpServer = createServer(toNodeListener(router));
+  httpServer.requestTimeout = options.requestTimeoutMs ?? 30_000;
+  httpServer.headersTimeout = Math.min(options.headersTimeoutMs ?? 10_000, httpServer.requestTimeout || Infinity);
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(options.port ?? 3000, host, () => {
+      httpServer.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  const shownHost = host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await Promise.all(handlers.map((h) => h.close({ timeoutMs: options.shutdownTimeoutMs ?? 10_000 })));
+      httpServer.closeIdleConnections();
+      httpServer.closeAllConnections();
+      await stopped;
+    })());
+  if (options.signals) {
+    const onSignal = () => void close().then(() => process.exit(0));
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
+  }
+  return { url: `http://${shownHost}:${port}${handlers[0]!.path}`, port, httpServer, close };
+}

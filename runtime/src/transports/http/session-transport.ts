@@ -1,0 +1,352 @@
+import type { JsonRpcMessage, RequestId } from "../../protocol/jsonrpc.js";
+import type { MessageExtra, SendOptions, Transport, TransportSink } from "../transport.js";
+import { sessionIdOfStream, streamIdOfEvent, type EventStore, type StoredMessage } from "./event-store.js";
+import { emptyResponse, httpError, jsonResponse, type HeaderMap } from "./responses.js";
+import { SSE_HEADERS, SseWriter, primingEvent, sseEvent } from "./sse.js";
+
+export interface SessionTransportOptions {
+  /** Undefined in stateless mode: no `Mcp-Session-Id`, no GET stream, no resumption. */
+  sessionId?: string;
+  eventStore?: EventStore;
+  /** `retry:` sent with the priming event: how long a client waits before reconnecting. */
+  retryMs?: number;
+  keepAliveMs?: number;
+  onerror(error: Error): void;
+}
+
+/**
+ * The replies owed to one POST: its request ids, and where the replies go: an SSE
+ * stream (possibly disconnected, the event store keeping what it misses) or a JSON
+ * body sent once every request is answered.
+ */
+interface Exchange {
+  pending: Set<RequestId>;
+  streamId?: string;
+  writer?: SseWriter;
+  json?: { batch: boolean; responses: JsonRpcMessage[]; resolve(response: Response): void };
+  headers: HeaderMap;
+}
+
+/** Which of a POST's messages are requests, and whether it was a batch. */
+export interface Classified {
+  requestIds: RequestId[];
+  batch: boolean;
+}
+
+/**
+ * The server side of one Streamable HTTP session: the engine sends through it, and
+ * it routes each message to the stream it belongs on (a POST's own stream for that
+ * request's replies, the GET stream for everything else), storing events for replay.
+ * Nothing here outlives the request it serves: exchanges are removed when answered.
+ */
+export class SessionTransport implements Transport {
+  readonly sessionId: string | undefined;
+  private sink?: TransportSink;
+  private readonly byRequest = new Map<RequestId, Exchange>();
+  private readonly byStream = new Map<string, Exchange>();
+  private standalone?: SseWriter;
+  private readonly standaloneStreamId: string;
+  private streamCounter = 0;
+  private closed = false;
+  /** Async event stores append in order: each send waits for the previous one. */
+  private tail: Promise<void> = Promise.resolve();
+  private asyncPending = 0;
+  private closeListener?: () => void;
+  private drainedListener?: () => void;
+
+  constructor(private readonly options: SessionTransportOptions) {
+    this.sessionId = options.sessionId;
+    this.standaloneStreamId = `${options.sessionId}.0`;
+  }
+
+  private get store(): EventStore | undefined {
+    return this.sessionId === undefined ? undefined : this.options.eventStore;
+  }
+
+  start(sink: TransportSink): void {
+    this.sink = sink;
+  }
+
+  /** Called once the transport closes, whoever closed it. */
+  onClosed(listener: () => void): void {
+    this.closeListener = listener;
+  }
+
+  /** Called whenever the last pending request is answered (stateless sessions end then). */
+  onDrained(listener: () => void): void {
+    this.drainedListener = listener;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Open GET streams and POSTs awaiting replies: a session with any is not idle. */
+  get busy(): boolean {
+    return this.byRequest.size > 0 || this.standalone?.isOpen === true;
+  }
+
+  /** Requests in flight (tests and metrics). */
+  get pendingCount(): number {
+    return this.byRequest.size;
+  }
+
+  /**
+   * Hands a POST's messages to the engine and answers the POST: 202 when it carries
+   * no request, else a JSON body or an SSE stream with the replies.
+   */
+  post(body: unknown, classified: Classified, extra: MessageExtra, mode: { json: boolean; protocolVersion: string }, headers: HeaderMap): Response | Promise<Response> {
+    if (classified.requestIds.length === 0) {
+      this.sink?.message(body, extra);
+      return emptyResponse(202, headers);
+    }
+    for (const id of classified.requestIds) {
+      if (this.byRequest.has(id)) {
+        return httpError(409, -32600, `Invalid Request: request id ${JSON.stringify(id)} is already in flight in this session`, headers);
+      }
+    }
+    const exchange: Exchange = { pending: new Set(classified.requestIds), headers };
+    for (const id of classified.requestIds) this.byRequest.set(id, exchange);
+    if (mode.json) {
+      const response = new Promise<Response>((resolve) => {
+        exchange.json = { batch: classified.batch, responses: [], resolve };
+      });
+      this.sink?.message(body, extra);
+      return response;
+    }
+    const writer = new SseWriter(this.options.keepAliveMs);
+    exchange.writer = writer;
+    // A client that goes away mid-call has not cancelled it: replies go to the store.
+    writer.onCancel(() => {
+      if (exchange.writer === writer) exchange.writer = undefined;
+    });
+    const store = this.store;
+    const start = (): Response => {
+      this.sink?.message(body, extra);
+      return new Response(writer.body, { status: 200, headers: { ...SSE_HEADERS, ...headers } });
+    };
+    if (!store) return start();
+    const streamId = `${this.sessionId}.${++this.streamCounter}`;
+    exchange.streamId = streamId;
+    this.byStream.set(streamId, exchange);
+    if (!supportsPriming(mode.protocolVersion)) return start();
+    return then(store.append(streamId, null), (eventId) => {
+      writer.write(primingEvent(eventId, this.options.retryMs));
+      return start();
+    });
+  }
+
+  /** A GET without `Last-Event-ID`: the session's one standalone stream. */
+  openStandalone(protocolVersion: string, headers: HeaderMap): Response | Promise<Response> {
+    if (this.standalone?.isOpen) {
+      return httpError(409, -32000, "Conflict: this session already has a GET stream open", headers);
+    }
+    const writer = this.attachStandalone();
+    const respond = () => new Response(writer.body, { status: 200, headers: { ...SSE_HEADERS, ...headers } });
+    const store = this.store;
+    if (!store || !supportsPriming(protocolVersion)) return respond();
+    return then(store.append(this.standaloneStreamId, null), (eventId) => {
+      writer.write(primingEvent(eventId, this.options.retryMs));
+      return respond();
+    });
+  }
+
+  private attachStandalone(): SseWriter {
+    this.standalone?.close();
+    const writer = new SseWriter(this.options.keepAliveMs);
+    this.standalone = writer;
+    writer.onCancel(() => {
+      if (this.standalone === writer) this.standalone = undefined;
+    });
+    return writer;
+  }
+
+  /**
+   * A GET with `Last-Event-ID`: replays what that stream missed, then carries on with
+   * it live; a stream whose replies were all sent ends after the replay.
+   */
+  async resume(lastEventId: string, headers: HeaderMap): Promise<Response> {
+    const store = this.store;
+    const streamId = streamIdOfEvent(lastEventId);
+    if (!store || sessionIdOfStream(streamId) !== this.sessionId) {
+      return httpError(400, -32000, "Bad Request: Last-Event-ID does not name an event of this session", headers);
+    }
+    let writer: SseWriter;
+    let exchange: Exchange | undefined;
+    if (streamId === this.standaloneStreamId) {
+      writer = this.attachStandalone();
+    } else {
+      exchange = this.byStream.get(streamId);
+      writer = new SseWriter(this.options.keepAliveMs);
+      if (exchange) {
+        // The client knows best that the old connection is gone.
+        exchange.writer?.close();
+        exchange.writer = writer;
+        const ex = exchange;
+        writer.onCancel(() => {
+          if (ex.writer === writer) ex.writer = undefined;
+        });
+      }
+    }
+    writer.hold();
+    const replayed = new Set<string>();
+    let found: string | undefined;
+    try {
+      found = await store.replayAfter(lastEventId, (eventId, message) => {
+        replayed.add(eventId);
+        writer.write(sseEvent(message, eventId));
+      });
+    } catch (error) {
+      this.options.onerror(error as Error);
+    }
+    if (found === undefined) {
+      writer.close();
+      if (exchange?.writer === writer) exchange.writer = undefined;
+      return httpError(404, -32000, "Not Found: the events after this Last-Event-ID are no longer stored", headers);
+    }
+    writer.release(replayed);
+    // Every reply of that POST was already sent: the replay was all it owed.
+    if (streamId !== this.standaloneStreamId && !exchange) writer.close();
+    return new Response(writer.body, { status: 200, headers: { ...SSE_HEADERS, ...headers } });
+  }
+
+  send(message: JsonRpcMessage | JsonRpcMessage[], options?: SendOptions): void | Promise<void> {
+    if (this.closed) throw new Error("Session closed");
+    const responseId = responseIdOf(message);
+    const exchange = this.byRequest.get(responseId ?? options?.relatedRequestId ?? NO_ID);
+    if (responseId !== undefined) {
+      if (!exchange) {
+        this.options.onerror(new Error(`No open request ${JSON.stringify(responseId)} for this response; dropped`));
+        return;
+      }
+      return this.toExchange(exchange, message, true);
+    }
+    // Replies related to a call travel on its stream; in JSON mode it has none.
+    if (exchange && !exchange.json) return this.toExchange(exchange, message, false);
+    return this.toStandalone(message);
+  }
+
+  private toExchange(exchange: Exchange, message: JsonRpcMessage | JsonRpcMessage[], isResponse: boolean): void | Promise<void> {
+    if (isResponse) this.settle(exchange, message);
+    if (exchange.json) {
+      if (isResponse) this.finishJson(exchange, message);
+      this.checkDrained();
+      return;
+    }
+    const store = this.store;
+    const finish = () => {
+      if (isResponse && exchange.pending.size === 0) {
+        exchange.writer?.close();
+        exchange.writer = undefined;
+        if (exchange.streamId) this.byStream.delete(exchange.streamId);
+        this.checkDrained();
+      }
+    };
+    if (!store || !exchange.streamId) {
+      exchange.writer?.writeEvent(sseEvent(message));
+      finish();
+      return;
+    }
+    const streamId = exchange.streamId;
+    return this.append(streamId, message, (eventId) => {
+      exchange.writer?.writeEvent(sseEvent(message, eventId), eventId);
+      finish();
+    });
+  }
+
+  private checkDrained(): void {
+    if (this.byRequest.size === 0) this.drainedListener?.();
+  }
+
+  private settle(exchange: Exchange, message: JsonRpcMessage | JsonRpcMessage[]): void {
+    for (const m of Array.isArray(message) ? message : [message]) {
+      const id = (m as { id?: RequestId | null }).id;
+      if (id === undefined || id === null) continue;
+      exchange.pending.delete(id);
+      if (this.byRequest.get(id) === exchange) this.byRequest.delete(id);
+    }
+  }
+
+  private finishJson(exchange: Exchange, message: JsonRpcMessage | JsonRpcMessage[]): void {
+    const json = exchange.json!;
+    if (Array.isArray(message)) json.responses.push(...message);
+    else json.responses.push(message);
+    if (exchange.pending.size > 0) return;
+    json.resolve(jsonResponse(200, json.batch ? json.responses : json.responses[0]!, exchange.headers));
+  }
+
+  private toStandalone(message: JsonRpcMessage | JsonRpcMessage[]): void | Promise<void> {
+    const store = this.store;
+    if (!store) {
+      this.standalone?.writeEvent(sseEvent(message));
+      return;
+    }
+    // Stored even with no GET stream open, so a client that resumes gets it.
+    return this.append(this.standaloneStreamId, message, (eventId) => this.standalone?.writeEvent(sseEvent(message, eventId), eventId));
+  }
+
+  /** Appends to the store, then writes; async stores are kept in order through `tail`. */
+  private append(streamId: string, message: StoredMessage, write: (eventId: string) => void): void | Promise<void> {
+    const store = this.store!;
+    if (this.asyncPending === 0) {
+      const eventId = store.append(streamId, message);
+      if (!(eventId instanceof Promise)) return write(eventId);
+      return this.chain(eventId.then(write));
+    }
+    return this.chain(this.tail.then(() => then(store.append(streamId, message), write)));
+  }
+
+  private chain(step: Promise<void>): Promise<void> {
+    this.asyncPending++;
+    const next = step
+      .then(undefined, (error: Error) => this.options.onerror(error))
+      .finally(() => void this.asyncPending--);
+    this.tail = next;
+    return next;
+  }
+
+  closeRequestStream(requestId: RequestId): void {
+    const exchange = this.byRequest.get(requestId);
+    // Without a store the client could not get the rest back: keep the stream.
+    if (!exchange?.writer || !exchange.streamId) return;
+    exchange.writer.close();
+    exchange.writer = undefined;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.tail;
+    for (const exchange of new Set(this.byRequest.values())) {
+      exchange.writer?.close();
+      exchange.json?.resolve(httpError(404, -32001, "Session closed before the request was answered", exchange.headers));
+    }
+    this.byRequest.clear();
+    this.byStream.clear();
+    this.standalone?.close();
+    this.standalone = undefined;
+    if (this.sessionId !== undefined) await this.options.eventStore?.dropSession(this.sessionId);
+    this.sink?.closed();
+    this.closeListener?.();
+  }
+}
+
+const NO_ID = Symbol("no id") as unknown as RequestId;
+
+/** SSE priming events began in 2025-11-25; older clients may choke on empty data. */
+function supportsPriming(protocolVersion: string): boolean {
+  return protocolVersion >= "2025-11-25";
+}
+
+/** The id a response answers (the first, for a batch of responses); undefined otherwise. */
+function responseIdOf(message: JsonRpcMessage | JsonRpcMessage[]): RequestId | undefined {
+  const first = Array.isArray(message) ? message.find((m) => (m as { id?: unknown }).id != null) : message;
+  if (!first || "method" in first) return undefined;
+  const id = (first as { id?: RequestId | null }).id;
+  return id === null ? undefined : id;
+}
+
+/** Runs `f` now for a plain value, or after a promise: sync stores stay synchronous. */
+function then<T, R>(value: T | Promise<T>, f: (v: T) => R): R | Promise<R> {
+  return value instanceof Promise ? value.then(f) : f(value);
+}

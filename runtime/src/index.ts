@@ -29,3 +29,7 @@ export { createMemoryTransportPair } from "./transports/memory.js";
 export * from "./http.js";
 export { serveHttp, toNodeListener, fromNodeRequest, writeResponse, type ServeHttpOptions, type RunningHttpServer } from "./transports/http/node.js";
 export { parseHttpArgs } from "./server/main-http.js";
+export { SseParser, pumpSse, readSseEvents, type SseEvent } from "./transports/sse-parser.js";
+export { StreamableHttpClientTransport, type StreamableHttpClientOptions, type ReconnectOptions, type HeadersOption, type HttpErrorData } from "./transports/http-client.js";
+export { SseClientTransport, type SseClientOptions } from "./transports/legacy-sse-client.js";
+export { connectWithFallback, type ConnectHttpOptions, type HttpConnection } from "./transports/connect-http.js";

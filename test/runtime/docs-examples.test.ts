@@ -56,7 +56,8 @@ describe("docs/runtime.md examples", { timeout: 30_000 }, () => {
     const code = await new Promise((resolve) => child.once("close", resolve));
     assert.equal(code, 0);
     assert.equal(stdout, "");
-    assert.match(stderr, /Usage: notes \[--stdio \| --http \[port\]\]/);
+    assert.match(stderr, /Usage: notes \[--stdio \| --http \[port\] \[options\]\]/);
+    assert.match(stderr, /--stateless/);
   });
 
   test("handler context: elicitation, sampling, roots with progress", async () => {

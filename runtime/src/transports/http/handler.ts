@@ -308,6 +308,8 @@ export class McpHttpHandler {
     transport.onClosed(() => {
       if (this.live.get(record.id) === live) this.live.delete(record.id);
     });
+    // A session whose initialize failed is of no use to anyone: end it once answered.
+    if (!resume) transport.onDrained(() => void (!session.initialized && this.endSession(live, true)));
     this.live.set(record.id, live);
     return live;
   }

@@ -1,0 +1,411 @@
+import { ErrorCode, McpError, type JsonRpcMessage, type RequestId } from "../protocol/jsonrpc.js";
+import { SseParser, pumpSse, type SseEvent } from "./sse-parser.js";
+import type { Transport, TransportSink } from "./transport.js";
+
+/*
+ * Client side of the Streamable HTTP transport (revisions 2025-03-26 to 2025-11-25):
+ * every message is a POST; replies come back as JSON or as an SSE stream; a GET
+ * stream carries what the server says on its own. Only web-standard APIs (fetch,
+ * Headers, AbortController, TextDecoder, ReadableStream), so it runs on edge runtimes.
+ */
+
+/** Extra request headers (say, Authorization), or a function producing them per request. */
+export type HeadersOption = Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>);
+
+export interface ReconnectOptions {
+  /** First delay when the server sent no `retry:` (ms, default 1000). */
+  initialDelayMs: number;
+  /** Cap on the backoff (ms, default 30 000); a larger server `retry:` is still honoured. */
+  maxDelayMs: number;
+  /** Each failed attempt multiplies the delay by this (default 1.5). */
+  growFactor: number;
+  /** Attempts in a row without receiving anything before giving up (default 3). */
+  maxRetries: number;
+}
+
+export interface StreamableHttpClientOptions {
+  headers?: HeadersOption;
+  /** A fetch to use instead of the global one (proxies, tests, custom agents). */
+  fetch?: typeof fetch;
+  reconnect?: Partial<ReconnectOptions>;
+  /** Resume a session that already exists (no initialize is sent by this transport then). */
+  sessionId?: string;
+  /** Open the GET stream for server-initiated messages after initialization (default true). */
+  openStandaloneStream?: boolean;
+  /** Send DELETE for the session on close() (default true). */
+  terminateOnClose?: boolean;
+  /** Failures with no request to report them on (the GET stream, a notification's POST). */
+  onerror?: (error: Error) => void;
+}
+
+/** `error.data` of the error a request gets when its HTTP exchange failed. */
+export interface HttpErrorData {
+  httpStatus?: number;
+  /** The response body (truncated). */
+  body?: string;
+}
+
+const DEFAULT_RECONNECT: ReconnectOptions = { initialDelayMs: 1000, maxDelayMs: 30_000, growFactor: 1.5, maxRetries: 3 };
+/** DELETE runs after everything else was aborted; it must not hold close() up for long. */
+const DELETE_TIMEOUT_MS = 5000;
+const MAX_BODY_IN_ERROR = 4096;
+
+/** One SSE stream: a POST's reply (which owes responses for `pending`) or the standalone GET. */
+interface StreamState {
+  pending: Set<RequestId>;
+  standalone: boolean;
+  lastEventId?: string;
+  retry?: number;
+  /** Reconnection attempts since the stream last delivered anything. */
+  attempts: number;
+  /** Aborted by close() or terminateSession(): the stream is over for good. */
+  signal: AbortSignal;
+}
+
+export class StreamableHttpClientTransport implements Transport {
+  private readonly url: URL;
+  private readonly fetchFn: typeof fetch;
+  private readonly reconnect: ReconnectOptions;
+  private sink?: TransportSink;
+  private abort = new AbortController();
+  private closed = false;
+  private _sessionId?: string;
+  private _protocolVersion?: string;
+  private sentInitialize = false;
+  private standaloneStarted = false;
+
+  constructor(
+    url: string | URL,
+    private readonly options: StreamableHttpClientOptions = {},
+  ) {
+    this.url = new URL(url);
+    // Called through a wrapper: some runtimes reject fetch called with another `this`.
+    const f = options.fetch;
+    this.fetchFn = f ? (input, init) => f(input, init) : (input, init) => fetch(input, init);
+    this.reconnect = { ...DEFAULT_RECONNECT, ...options.reconnect };
+    this._sessionId = options.sessionId;
+  }
+
+  get sessionId(): string | undefined {
+    return this._sessionId;
+  }
+
+  get protocolVersion(): string | undefined {
+    return this._protocolVersion;
+  }
+
+  start(sink: TransportSink): void {
+    this.sink = sink;
+  }
+
+  setProtocolVersion(version: string): void {
+    this._protocolVersion = version;
+    // Resuming an existing session: there will be no `initialized` to wait for.
+    if (!this.sentInitialize) this.openStandalone();
+  }
+
+  async send(message: JsonRpcMessage | JsonRpcMessage[]): Promise<void> {
+    if (this.closed) throw new McpError(ErrorCode.ConnectionClosed, "Transport closed");
+    const messages = Array.isArray(message) ? message : [message];
+    const ids = requestIdsOf(messages);
+    const isInit = messages.some((m) => "method" in m && m.method === "initialize");
+    if (isInit) this.sentInitialize = true;
+    const sentSession = isInit ? undefined : this._sessionId;
+    const signal = this.abort.signal;
+    let response: Response;
+    try {
+      response = await this.fetchWith("POST", signal, { accept: "application/json, text/event-stream", "content-type": "application/json", ...this.sessionHeaders(isInit) }, JSON.stringify(message));
+    } catch (error) {
+      if (this.closed) return; // the engine fails whatever is pending
+      return this.fail(ids, `POST ${this.url} failed: ${errorText(signal.aborted ? signal.reason : error)}`, {});
+    }
+    const sid = response.headers.get("mcp-session-id");
+    if (sid && (isInit || !this._sessionId)) this._sessionId = sid;
+
+    if (!response.ok) {
+      const body = await response.text().catch(() => "");
+      let detail = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""} from POST ${this.url}`;
+      if (response.status === 404 && sentSession) detail += `: session ${sentSession} has expired or is unknown to the server; start a new session with initialize`;
+      else if (body) detail += `: ${body.slice(0, 500)}`;
+      return this.fail(ids, detail, { httpStatus: response.status, body: body.slice(0, MAX_BODY_IN_ERROR) }, body);
+    }
+    if (ids.length === 0) {
+      await response.body?.cancel().catch(() => {});
+      if (messages.some((m) => "method" in m && m.method === "notifications/initialized")) this.openStandalone();
+      return;
+    }
+    const type = mediaType(response.headers.get("content-type"));
+    const state: StreamState = { pending: new Set(ids), standalone: false, attempts: 0, signal };
+    if (response.status !== 202 && type === "text/event-stream") {
+      // Not awaited: the stream may run for as long as the request does.
+      void this.runStream(state, response);
+      return;
+    }
+    if (response.status !== 202 && type === "application/json") {
+      let text: string;
+      try {
+        text = await response.text();
+      } catch (error) {
+        if (this.closed) return;
+        return this.failPending(state, `reading the reply to POST ${this.url} failed: ${errorText(error)}`, { httpStatus: response.status });
+      }
+      this.deliver(text, state);
+      this.failPending(state, `the server's JSON reply (HTTP ${response.status}) did not answer this request`, { httpStatus: response.status });
+      return;
+    }
+    await response.body?.cancel().catch(() => {});
+    const why = response.status === 202 ? "202 Accepted with no reply" : `unexpected Content-Type ${JSON.stringify(type)}`;
+    this.fail(ids, `the server answered POST ${this.url} with ${why}`, { httpStatus: response.status });
+  }
+
+  /** Ends the session on the server with DELETE (a 405 means the server does not allow that). */
+  async terminateSession(): Promise<void> {
+    const sid = this._sessionId;
+    if (!sid) return;
+    // The session's streams end with it; a fresh controller serves a later initialize.
+    this.abort.abort(new McpError(ErrorCode.ConnectionClosed, "Session terminated"));
+    if (!this.closed) this.abort = new AbortController();
+    this.standaloneStarted = false;
+    const response = await this.fetchWith("DELETE", AbortSignal.timeout(DELETE_TIMEOUT_MS), this.sessionHeaders(false));
+    await response.body?.cancel().catch(() => {});
+    if (!response.ok && response.status !== 405) {
+      throw new McpError(ErrorCode.ConnectionClosed, `DELETE of session ${sid} failed: HTTP ${response.status}`, { httpStatus: response.status } satisfies HttpErrorData);
+    }
+    this._sessionId = undefined;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.abort.abort(new McpError(ErrorCode.ConnectionClosed, "Transport closed"));
+    if (this._sessionId && this.options.terminateOnClose !== false) {
+      await this.terminateSession().catch((error) => this.report(error));
+    }
+    this.sink?.closed();
+  }
+
+  private sessionHeaders(isInit: boolean): Record<string, string> {
+    const h: Record<string, string> = {};
+    // initialize starts a new session: neither an old id nor a version belongs on it.
+    if (isInit) return h;
+    if (this._sessionId) h["mcp-session-id"] = this._sessionId;
+    if (this._protocolVersion) h["mcp-protocol-version"] = this._protocolVersion;
+    return h;
+  }
+
+  private async fetchWith(method: string, signal: AbortSignal, ours: Record<string, string>, body?: string): Promise<Response> {
+    return this.fetchFn(this.url, { method, headers: await buildHeaders(this.options.headers, ours), body, signal });
+  }
+
+  /** Reports a failed exchange: to each request as its error response, or thrown (the engine's onerror). */
+  private fail(ids: RequestId[], message: string, data: HttpErrorData, body?: string): void {
+    if (this.closed) return; // the engine has already failed everything pending
+    if (ids.length === 0) throw new McpError(ErrorCode.ConnectionClosed, message, data);
+    for (const id of ids) this.sink?.message(failureFor(id, message, data, body));
+  }
+
+  /** Parses one JSON payload and hands its messages to the engine, noting answered requests. */
+  private deliver(text: string, state: StreamState): void {
+    if (this.closed) return;
+    deliverJson(this.sink, text, (error) => this.report(error), (id) => state.pending.delete(id));
+  }
+
+  private onEvent(event: SseEvent, state: StreamState): void {
+    state.attempts = 0;
+    // Empty data: a priming event (it only carries an id) or a keep-alive.
+    if (event.event !== "message" || event.data === "") return;
+    this.deliver(event.data, state);
+  }
+
+  private openStandalone(): void {
+    if (this.standaloneStarted || this.closed || this.options.openStandaloneStream === false) return;
+    this.standaloneStarted = true;
+    void this.runStream({ pending: new Set(), standalone: true, attempts: 0, signal: this.abort.signal });
+  }
+
+  /**
+   * Reads one logical stream to its end, reconnecting with GET + Last-Event-ID when it
+   * drops early. A POST's stream is done once every response it owes has arrived.
+   */
+  private async runStream(state: StreamState, first?: Response): Promise<void> {
+    let response = first ?? (await this.reopen(state, true));
+    while (response) {
+      const parser = new SseParser((event) => this.onEvent(event, state)).resume(state.lastEventId ?? "", state.retry);
+      const idBefore = state.lastEventId;
+      let dropped: unknown;
+      try {
+        if (response.body) await pumpSse(response.body, parser, state.signal);
+      } catch (error) {
+        dropped = error;
+      }
+      // An id-only block counts too: EventSource keeps the id even when no event fires.
+      state.lastEventId = parser.lastEventId || undefined;
+      state.retry = parser.retry;
+      if (state.lastEventId !== idBefore) state.attempts = 0;
+      if (state.signal.aborted) {
+        if (!this.closed) this.failPending(state, "the session was terminated before the response arrived");
+        return;
+      }
+      if (!state.standalone && state.pending.size === 0) return;
+      if (!state.standalone && state.lastEventId === undefined) {
+        const how = dropped ? `dropped (${errorText(dropped)})` : "ended";
+        this.failPending(state, `the SSE stream ${how} before the response arrived, and it cannot be resumed (the server sent no event id)`);
+        return;
+      }
+      response = await this.reopen(state, false);
+    }
+  }
+
+  /** GETs the stream again (after a delay unless `immediate`); undefined once it gives up. */
+  private async reopen(state: StreamState, immediate: boolean): Promise<Response | undefined> {
+    let lastError = "the stream ended";
+    for (;;) {
+      if (!immediate) {
+        if (state.attempts >= this.reconnect.maxRetries) {
+          this.giveUp(state, `${lastError}; gave up after ${state.attempts} reconnection attempt(s)`);
+          return undefined;
+        }
+        const delay = this.delayFor(state);
+        state.attempts++;
+        if (!(await sleep(delay, state.signal))) return undefined;
+      }
+      immediate = false;
+      const headers: Record<string, string> = { accept: "text/event-stream", ...this.sessionHeaders(false) };
+      if (state.lastEventId !== undefined) headers["last-event-id"] = state.lastEventId;
+      try {
+        const response = await this.fetchWith("GET", state.signal, headers);
+        if (response.ok && mediaType(response.headers.get("content-type")) === "text/event-stream") return response;
+        await response.body?.cancel().catch(() => {});
+        if (response.status === 405) {
+          // The server offers no GET stream (fine for the standalone one) or cannot resume.
+          if (!state.standalone) this.giveUp(state, "the server cannot resume streams (GET answered 405)");
+          return undefined;
+        }
+        if (response.status === 404 && this._sessionId) {
+          this.giveUp(state, `session ${this._sessionId} has expired or is unknown to the server (GET answered 404)`);
+          return undefined;
+        }
+        lastError = `GET answered HTTP ${response.status}`;
+      } catch (error) {
+        if (state.signal.aborted) return undefined;
+        lastError = `GET failed: ${errorText(error)}`;
+      }
+    }
+  }
+
+  /** The server's `retry:` first, growing by `growFactor` for each failed attempt. */
+  private delayFor(state: StreamState): number {
+    const r = this.reconnect;
+    const base = state.retry ?? r.initialDelayMs;
+    return Math.min(base * r.growFactor ** state.attempts, Math.max(r.maxDelayMs, base));
+  }
+
+  private giveUp(state: StreamState, reason: string): void {
+    if (state.standalone) this.report(new Error(`Standalone SSE stream closed: ${reason}`));
+    else this.failPending(state, `lost the SSE stream before the response arrived: ${reason}`);
+  }
+
+  /** Fails the requests a stream still owes a response (none: nothing to do). */
+  private failPending(state: StreamState, message: string, data: HttpErrorData = {}): void {
+    if (this.closed) return;
+    const ids = [...state.pending];
+    state.pending.clear();
+    for (const id of ids) this.sink?.message(failureFor(id, message, data));
+  }
+
+  private report(error: unknown): void {
+    this.options.onerror?.(error instanceof Error ? error : new Error(String(error)));
+  }
+}
+
+// ---- shared with the legacy SSE transport and the fallback helper ----
+
+/** The user's headers, then ours (ours win, whatever the case of the user's names). */
+export async function buildHeaders(option: HeadersOption | undefined, ours: Record<string, string>): Promise<Headers> {
+  const headers = new Headers(typeof option === "function" ? await option() : option);
+  for (const [name, value] of Object.entries(ours)) headers.set(name, value);
+  return headers;
+}
+
+/** `text/event-stream; charset=utf-8` → `text/event-stream`. */
+export function mediaType(contentType: string | null): string {
+  return (contentType ?? "").split(";", 1)[0]!.trim().toLowerCase();
+}
+
+export function requestIdsOf(messages: JsonRpcMessage[]): RequestId[] {
+  const ids: RequestId[] = [];
+  for (const m of messages) if ("method" in m && "id" in m && m.id !== undefined) ids.push(m.id);
+  return ids;
+}
+
+/**
+ * The error response a request gets when HTTP failed. -32000 (the code the official
+ * SDK uses for transport failures), unless the body is a JSON-RPC error for this very
+ * request: then the server meant that answer, and its code is kept.
+ */
+export function failureFor(id: RequestId, message: string, data: HttpErrorData, body?: string): JsonRpcMessage {
+  const own = body ? jsonRpcErrorIn(body) : undefined;
+  const code = own && own.id === id ? own.code : ErrorCode.ConnectionClosed;
+  return { jsonrpc: "2.0", id, error: { code, message, data } };
+}
+
+/** The error of a JSON-RPC error response in `body`, if it is one. */
+export function jsonRpcErrorIn(body: string): { id: unknown; code: number; message: string } | undefined {
+  try {
+    const v = JSON.parse(body) as Record<string, any> | null;
+    if (v && v.jsonrpc === "2.0" && v.error && typeof v.error.code === "number") return { id: v.id, code: v.error.code, message: String(v.error.message ?? "") };
+  } catch {
+    // not JSON
+  }
+  return undefined;
+}
+
+/**
+ * Delivers a JSON payload: an object, or each element of an array. Array elements go one
+ * by one because the engine's batch path would answer them as an incoming batch, which a
+ * reply to our own POST is not.
+ */
+export function deliverJson(sink: TransportSink | undefined, text: string, onerror: (error: unknown) => void, onResponse?: (id: RequestId) => void): void {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    sink?.parseError(errorText(error));
+    return;
+  }
+  for (const m of Array.isArray(value) ? value : [value]) {
+    if (onResponse && m && typeof m === "object" && !("method" in m) && ("result" in m || "error" in m)) {
+      const id = (m as { id?: unknown }).id;
+      if (typeof id === "string" || typeof id === "number") onResponse(id);
+    }
+    try {
+      sink?.message(m);
+    } catch (error) {
+      // A throwing callback (onprogress, say) must not look like a dropped stream.
+      onerror(error);
+    }
+  }
+}
+
+export function errorText(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  // fetch wraps the useful part (ECONNREFUSED…) in `cause`.
+  const cause = (error as { cause?: unknown }).cause;
+  return cause instanceof Error ? `${error.message} (${cause.message})` : error.message;
+}
+
+/** Resolves true after `ms`, or false as soon as `signal` aborts. */
+export function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve(false);
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve(true);
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}

@@ -128,6 +128,85 @@ describe("generate: schema features and awkward names", () => {
   });
 });
 
+/** Items that start disabled, names that are not identifiers, and a lifespan that switches them. */
+const SWITCHES = `
+version: 1
+server: { name: switches, version: 1.0.0 }
+lifespan: true
+tools:
+  always: { description: Always there }
+  beta-tool: { description: Appears later, enabled: false }
+resources:
+  watched-file: { uri: "mem://watched", subscribe: true, enabled: false, text: watched }
+  user: { uri: "users://{id}" }
+prompts:
+  later: { template: Later, enabled: false }
+`;
+
+const SWITCHES_LIFESPAN = `import type { LifespanServer } from "../generated/contract.js";
+
+export async function start(server: LifespanServer) {
+  return {
+    reveal() {
+      server.items.tools["beta-tool"].enable();
+      server.items.resources["watched-file"].enable();
+      server.items.prompts.later.enable();
+    },
+  };
+}
+`;
+
+describe("run-time switches", () => {
+  it("server.items is typed by the manifest's names, and enabling an item needs no new capability", async (t) => {
+    const dir = scratchProject(t, SWITCHES);
+    assert.equal((await cli(dir)).code, 0);
+    const contract = read(dir, "src/generated/contract.ts");
+    assert.match(contract, /export interface ServerItems \{/);
+    assert.match(contract, /readonly "beta-tool": Registered;/);
+    assert.match(contract, /readonly resources: \{\s+readonly user: Registered;\s+readonly "watched-file": Registered;\s+\};/);
+    assert.match(contract, /export type LifespanServer = McpServer<unknown, ServerItems>;/);
+    assert.match(read(dir, "src/generated/server.ts"), /McpServer<AppContext, ServerItems>/);
+
+    write(dir, "src/handlers/lifespan.ts", SWITCHES_LIFESPAN);
+    const tc = await typecheck(dir);
+    assert.ok(tc.ok, tc.output);
+    // A name the manifest does not have is a compile error where it is used.
+    write(dir, "src/handlers/lifespan.ts", SWITCHES_LIFESPAN.replace('tools["beta-tool"]', 'tools["beta_tool"]'));
+    const typo = await typecheck(dir);
+    assert.equal(typo.ok, false);
+    assert.match(typo.output, /src\/handlers\/lifespan\.ts.*beta_tool/);
+    write(dir, "src/handlers/lifespan.ts", SWITCHES_LIFESPAN);
+
+    const { createServer } = await import(pathToFileURL(join(dir, "src/generated/server.ts")).href);
+    const server = createServer();
+    const [a, b] = createMemoryTransportPair();
+    await server.connect(a);
+    const client = new McpClient({ name: "t", version: "1" });
+    await client.connect(b);
+    // Declared but disabled items are covered by the capabilities from the start.
+    assert.deepEqual(client.serverCapabilities?.resources, { subscribe: true, listChanged: true });
+    assert.ok(client.serverCapabilities?.prompts);
+    assert.deepEqual((await client.listTools()).map((x) => x.name), ["always"]);
+    server.app.reveal();
+    assert.deepEqual((await client.listTools()).map((x) => x.name), ["always", "beta-tool"]);
+    assert.deepEqual((await client.listPrompts()).map((x) => x.name), ["later"]);
+    await client.subscribeResource("mem://watched");
+    await client.close();
+    await server.close();
+  });
+
+  it("the lifespan in docs/manifest.md compiles against its manifest", async (t) => {
+    const doc = readFileSync(join(repoRoot, "docs/manifest.md"), "utf8");
+    const section = doc.slice(doc.indexOf("## Switching items at run time"));
+    const lifespan = /```ts\n([\s\S]*?)```/.exec(section)![1]!;
+    const dir = scratchProject(t, "version: 1\nserver: { name: docs, version: 1.0.0 }\nlifespan: true\ntools:\n  beta_search: { enabled: false }\n");
+    assert.equal((await cli(dir)).code, 0);
+    write(dir, "src/handlers/lifespan.ts", lifespan);
+    const tc = await typecheck(dir);
+    assert.ok(tc.ok, tc.output);
+  });
+});
+
 const BASE = `
 version: 1
 server: { name: regen, version: 1.0.0 }

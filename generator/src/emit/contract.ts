@@ -7,7 +7,8 @@ import { relativeImport } from "./layout.js";
  */
 export function emitContract(model: Model): string {
   const L: string[] = [];
-  const runtimeTypes = ["Context", "CompletionContext", "CompletionReturn", "ElicitResult", "ExplicitToolResult", "PromptReturn", "Resource", "ResourceReturn", "ToolReturn"];
+  const runtimeTypes = ["Context", "CompletionContext", "CompletionReturn", "ElicitResult", "ExplicitToolResult", "PromptReturn", "Registered", "Resource", "ResourceReturn", "ToolReturn"];
+  if (model.lifespan) runtimeTypes.splice(5, 0, "McpServer");
   L.push(`import type { ${runtimeTypes.join(", ")} } from "@mcpgen/runtime";`);
   L.push(`import type * as T from "./types.js";`);
   if (model.lifespan) {
@@ -19,10 +20,15 @@ export function emitContract(model: Model): string {
   if (model.lifespan) {
     L.push(`/** What \`start\` in ${model.paths.handlers}/lifespan.ts returns: \`ctx.app\` in every handler. */`);
     L.push("export type AppContext = Awaited<ReturnType<typeof start>>;");
+    L.push("");
+    L.push("/** What `start` receives: the server, before `ctx.app` exists (`server.items` switches items at run time). */");
+    L.push("export type LifespanServer = McpServer<unknown, ServerItems>;");
   } else {
     L.push("/** No lifespan in mcp.yaml (`lifespan: true` adds one), so handlers get no app context. */");
     L.push("export type AppContext = undefined;");
   }
+  L.push("");
+  L.push(...itemsType(model));
   L.push("");
   L.push("/** The context every handler receives. */");
   L.push("export type ServerContext = Context<AppContext>;");
@@ -71,4 +77,27 @@ export function emitContract(model: Model): string {
     L.push(`export type ${p.typeName}Get = (args: T.${p.argsType}, ctx: ServerContext) => MaybePromise<PromptReturn>;`);
   }
   return L.join("\n") + "\n";
+}
+
+/**
+ * `ServerItems`: one run-time handle per manifest item, keyed by its protocol name, so
+ * `server.items.tools.<name>.enable()` is checked by the compiler.
+ */
+function itemsType(model: Model): string[] {
+  const members = (names: string[]) => names.map((n) => `    readonly ${JSON.stringify(n)}: Registered;`);
+  const group = (key: string, names: string[]) =>
+    names.length === 0 ? [`  readonly ${key}: {};`] : [`  readonly ${key}: {`, ...members(names), "  };"];
+  const resourceNames = [...model.resources, ...model.templates].map((r) => r.name).sort();
+  return [
+    "/**",
+    " * The manifest's items by name, as `server.items` of the server `createServer()` makes: each",
+    " * handle's `enable()`/`disable()` changes what clients see at run time (`enabled: false` items",
+    " * start disabled) and tells them the list changed.",
+    " */",
+    "export interface ServerItems {",
+    ...group("tools", model.tools.map((t) => t.name)),
+    ...group("resources", resourceNames),
+    ...group("prompts", model.prompts.map((p) => p.name)),
+    "}",
+  ];
 }

@@ -33,7 +33,7 @@ export function emitWiring(model: Model): string {
   const runtimeImports = ["McpServer", "type ServerOptions"];
   if (needsForms) runtimeImports.push("attachForms");
   L.push(`import { ${runtimeImports.join(", ")} } from "@mcpgen/runtime";`);
-  L.push(`import type { AppContext } from "./contract.js";`);
+  L.push(`import type { AppContext, ServerItems } from "./contract.js";`);
   if (hasValidators) {
     L.push(`import * as S from "./schemas.js";`);
     L.push(`import * as V from "./validators.js";`);
@@ -48,11 +48,15 @@ export function emitWiring(model: Model): string {
   L.push("/** Implementation info sent to clients. */");
   L.push(`export const serverInfo = ${lit(info)};`);
   L.push("");
-  L.push("/** Creates the server described by mcp.yaml; options override the manifest's defaults. */");
-  L.push("export function createServer(options: ServerOptions<AppContext> = {}): McpServer<AppContext> {");
-  L.push("  const server = new McpServer<AppContext>(serverInfo, {");
+  L.push("/**");
+  L.push(" * Creates the server described by mcp.yaml; options override the manifest's defaults.");
+  L.push(" * `server.items` holds a handle per item, by name, to enable or disable it at run time.");
+  L.push(" */");
+  L.push("export function createServer(options: ServerOptions<AppContext, ServerItems> = {}): McpServer<AppContext, ServerItems> {");
+  L.push("  const server = new McpServer<AppContext, ServerItems>(serverInfo, {");
   if (s.instructions !== undefined) L.push(`    instructions: ${lit(s.instructions)},`);
   if (s.pageSize !== undefined) L.push(`    pageSize: ${lit(s.pageSize)},`);
+  if (Object.keys(model.http).length > 0) L.push(`    http: ${lit(model.http)},`);
   if (model.lifespan) L.push("    lifespan: { start: lifespan.start, stop: (lifespan as { stop?: (app: AppContext) => unknown }).stop as any },");
   L.push("    ...options,");
   L.push("  });");

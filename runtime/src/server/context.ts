@@ -54,6 +54,15 @@ export class Context<App = unknown> {
   get app(): App {
     return this.session.server.app as App;
   }
+  /**
+   * Closes the SSE stream this request's replies travel on (Streamable HTTP with
+   * resumability), so a long call does not hold a connection: the client reconnects
+   * and receives what it missed. Elsewhere it does nothing.
+   */
+  closeSseStream(): void {
+    this.session.peer.currentTransport?.closeRequestStream?.(this.req.id);
+  }
+
   /** The caller's verified identity (HTTP transports with auth). */
   get auth(): AuthInfo | undefined {
     return this.req.extra?.authInfo;

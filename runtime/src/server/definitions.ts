@@ -17,8 +17,8 @@ import type { ValidateFn } from "./validation.js";
 
 type MaybePromise<T> = T | Promise<T>;
 
-/** What a tool handler may return when the tool has no output schema. */
-export type ToolReturn = string | ContentBlock | ContentBlock[] | CallToolResult | void;
+/** What a tool handler may return when the tool has no output schema (strings become text blocks). */
+export type ToolReturn = string | ContentBlock | (ContentBlock | string)[] | CallToolResult | void;
 
 export interface ToolDefinition<In = any, Ctx extends Context<any> = Context<any>> {
   name: string;

@@ -81,6 +81,11 @@ export class Registry<T extends { enabled?: boolean }> {
     for (const e of this.entries.values()) if (e.enabled) yield e.def;
   }
 
+  /** Every definition, enabled or not (what the server declares it may offer). */
+  *allDefs(): IterableIterator<T> {
+    for (const e of this.entries.values()) yield e.def;
+  }
+
   /** A cached projection of the enabled items, one per `viewKey` (the protocol version). */
   view<V>(viewKey: string, project: (def: T) => V): V[] {
     let v = this.views.get(viewKey) as V[] | undefined;

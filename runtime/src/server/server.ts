@@ -1,4 +1,5 @@
 import type { Implementation, ServerCapabilities } from "../protocol/types.js";
+import type { ServeHttpOptions } from "../transports/http/node.js";
 import type { Transport } from "../transports/transport.js";
 import type { Context } from "./context.js";
 import type {
@@ -14,9 +15,20 @@ import { UriTemplate } from "./uri-template.js";
 import { LazyValidator } from "./validation.js";
 
 /** Start and stop hooks run once around the server; `start`'s value is `ctx.app`. */
-export interface Lifespan<App> {
-  start(server: McpServer<App>): App | Promise<App>;
-  stop?(app: App, server: McpServer<App>): void | Promise<void>;
+export interface Lifespan<App, Items extends ItemHandles = ItemHandles> {
+  start(server: McpServer<App, Items>): App | Promise<App>;
+  stop?(app: App, server: McpServer<App, Items>): void | Promise<void>;
+}
+
+/**
+ * The handle of every registration, by kind and name (`resources` holds resources and
+ * templates), so code that did not register an item can still switch it at run time.
+ * Generated servers narrow this to the manifest's names.
+ */
+export interface ItemHandles {
+  readonly tools: Readonly<Record<string, Registered>>;
+  readonly resources: Readonly<Record<string, Registered>>;
+  readonly prompts: Readonly<Record<string, Registered>>;
 }
 
 /** What every request passes through: call `next()` to continue, or throw to refuse. */
@@ -32,13 +44,15 @@ export interface MiddlewareRequest {
 export type RawRequestHandler = (params: Record<string, unknown>, ctx: Context<any>) => unknown;
 export type RawNotificationHandler = (params: Record<string, unknown>, session: ServerSession) => void;
 
-export interface ServerOptions<App = unknown> {
+export interface ServerOptions<App = unknown, Items extends ItemHandles = ItemHandles> {
   instructions?: string;
   /** Items per page on every list (default 100). */
   pageSize?: number;
   /** Capabilities to advertise beyond those derived from what is registered. */
   capabilities?: ServerCapabilities;
-  lifespan?: Lifespan<App>;
+  lifespan?: Lifespan<App, Items>;
+  /** Defaults for `--http` (the manifest's `http:`); command-line flags override them. */
+  http?: ServeHttpOptions;
   /** Errors with no one to answer (a handler crash behind a -32603, a failed send). */
   onerror?: (error: Error) => void;
 }
@@ -60,9 +74,9 @@ export type ResourceEntry = ResourceDefinition;
  * An MCP server: what it offers (tools, resources, templates, prompts), shared by
  * every session that connects to it. Sessions hold what is per client.
  */
-export class McpServer<App = unknown> {
+export class McpServer<App = unknown, Items extends ItemHandles = ItemHandles> {
   readonly info: Implementation;
-  readonly options: ServerOptions<App>;
+  readonly options: ServerOptions<App, Items>;
   readonly sessions = new Set<ServerSession>();
   readonly middleware: Middleware[] = [];
   readonly rawRequestHandlers = new Map<string, RawRequestHandler>();
@@ -77,14 +91,23 @@ export class McpServer<App = unknown> {
   private starting?: Promise<void>;
   private stopped = false;
   private readonly pendingListChanges = new Set<"tools" | "resources" | "prompts">();
+  private readonly handles: Record<keyof ItemHandles, Record<string, Registered>> = { tools: {}, resources: {}, prompts: {} };
 
-  constructor(info: Implementation, options: ServerOptions<App> = {}) {
+  constructor(info: Implementation, options: ServerOptions<App, Items> = {}) {
     this.info = info;
     this.options = options;
   }
 
   get pageSize(): number {
     return this.options.pageSize ?? 100;
+  }
+
+  /**
+   * Every registered item's handle by kind and name: `server.items.tools.beta.enable()`.
+   * A removed item leaves; of two resources with one name, the later is kept.
+   */
+  get items(): Items {
+    return this.handles as unknown as Items;
   }
 
   /** The lifespan's value; undefined before `start()` or without a lifespan. */
@@ -99,20 +122,38 @@ export class McpServer<App = unknown> {
       input: new LazyValidator(def.inputSchema ?? { type: "object" }, def.validateInput),
       output: def.outputSchema ? new LazyValidator(def.outputSchema, def.validateOutput) : undefined,
     };
-    return this.tools.add(def.name, entry, "Tool");
+    return this.track("tools", def.name, this.tools.add(def.name, entry, "Tool"));
   }
 
   resource(def: ResourceDefinition<any>): Registered {
-    return this.resources.add(def.uri, def, "Resource");
+    return this.track("resources", def.name, this.resources.add(def.uri, def, "Resource"));
   }
 
   resourceTemplate<Vars = Record<string, string>>(def: ResourceTemplateDefinition<Vars, any>): Registered {
     const entry = { def: def as ResourceTemplateDefinition, template: new UriTemplate(def.uriTemplate), enabled: def.enabled };
-    return this.templates.add(def.uriTemplate, entry, "Resource template");
+    return this.track("resources", def.name, this.templates.add(def.uriTemplate, entry, "Resource template"));
   }
 
   prompt<Args = Record<string, string>>(def: PromptDefinition<Args, any>): Registered {
-    return this.prompts.add(def.name, def as PromptDefinition, "Prompt");
+    return this.track("prompts", def.name, this.prompts.add(def.name, def as PromptDefinition, "Prompt"));
+  }
+
+  /** Files a handle under `items`; removing the item takes it out again. */
+  private track(kind: keyof ItemHandles, name: string, handle: Registered): Registered {
+    const byName = this.handles[kind];
+    const tracked: Registered = {
+      get enabled() {
+        return handle.enabled;
+      },
+      enable: () => handle.enable(),
+      disable: () => handle.disable(),
+      remove: () => {
+        handle.remove();
+        if (byName[name] === tracked) delete byName[name];
+      },
+    };
+    byName[name] = tracked;
+    return tracked;
   }
 
   /** Adds middleware; it runs around every request, in the order added. */
@@ -132,14 +173,18 @@ export class McpServer<App = unknown> {
     return this;
   }
 
-  /** Capabilities derived from what is registered, merged with the configured ones. */
+  /**
+   * Capabilities derived from what is registered, merged with the configured ones.
+   * Disabled items count: a session keeps the capabilities it initialized with, so an
+   * item enabled later must already be covered (or its methods would be -32601).
+   */
   capabilities(): ServerCapabilities {
     const caps: ServerCapabilities = { logging: {} };
     if (this.tools.size > 0) caps.tools = { listChanged: true };
     if (this.resources.size > 0 || this.templates.size > 0) {
       let subscribe = false;
-      for (const r of this.resources.enabledDefs()) subscribe ||= r.subscribe === true;
-      for (const t of this.templates.enabledDefs()) subscribe ||= t.def.subscribe === true;
+      for (const r of this.resources.allDefs()) subscribe ||= r.subscribe === true;
+      for (const t of this.templates.allDefs()) subscribe ||= t.def.subscribe === true;
       caps.resources = subscribe ? { subscribe: true, listChanged: true } : { listChanged: true };
     }
     if (this.prompts.size > 0) caps.prompts = { listChanged: true };
@@ -148,8 +193,8 @@ export class McpServer<App = unknown> {
   }
 
   private hasCompletions(): boolean {
-    for (const p of this.prompts.enabledDefs()) if (p.complete && Object.keys(p.complete).length > 0) return true;
-    for (const t of this.templates.enabledDefs()) if (t.def.complete && Object.keys(t.def.complete).length > 0) return true;
+    for (const p of this.prompts.allDefs()) if (p.complete && Object.keys(p.complete).length > 0) return true;
+    for (const t of this.templates.allDefs()) if (t.def.complete && Object.keys(t.def.complete).length > 0) return true;
     return this.rawRequestHandlers.has("completion/complete");
   }
 

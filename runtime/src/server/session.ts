@@ -56,6 +56,18 @@ const BUILTINS: Record<string, Builtin> = {
 };
 
 /**
+ * What a session must keep to survive a restart or move to another replica
+ * (HTTP session stores persist it). Plain JSON.
+ */
+export interface SessionState {
+  protocolVersion: string;
+  clientCapabilities: ClientCapabilities;
+  clientInfo?: Implementation;
+  logLevel?: LoggingLevel;
+  subscriptions?: string[];
+}
+
+/**
  * One client's connection: the negotiated revision, its capabilities, log level and
  * subscriptions. Dispatches every request to the server's built-in handlers, the
  * author's raw handlers, and middleware.
@@ -71,6 +83,8 @@ export class ServerSession {
   ready = false;
   private logLevelIndex = 0;
   private readonly subscriptions = new Set<string>();
+  /** Called after anything in `state()` changes (HTTP transports persist it). */
+  onStateChange?: (session: ServerSession) => void;
 
   constructor(
     readonly server: McpServer<any>,
@@ -123,6 +137,32 @@ export class ServerSession {
 
   private capabilitiesCache?: ReturnType<McpServer["capabilities"]>;
 
+  /** The session's persistent state; `restore` brings it back in a new process. */
+  state(): SessionState {
+    const state: SessionState = { protocolVersion: this.protocolVersion, clientCapabilities: this.clientCapabilities };
+    if (this.clientInfo) state.clientInfo = this.clientInfo;
+    if (this.logLevelIndex > 0) state.logLevel = LOGGING_LEVELS[this.logLevelIndex];
+    if (this.subscriptions.size > 0) state.subscriptions = [...this.subscriptions];
+    return state;
+  }
+
+  /**
+   * Resumes an initialized session from saved state, as if initialize had run (stateless
+   * HTTP requests, or a session picked up by another replica).
+   */
+  restore(state: SessionState): void {
+    this.protocolVersion = isSupportedVersion(state.protocolVersion) ? state.protocolVersion : LATEST_SESSION_VERSION;
+    this.features = featuresOf(this.protocolVersion);
+    this.clientCapabilities = state.clientCapabilities ?? {};
+    this.clientInfo = state.clientInfo;
+    this.logLevelIndex = Math.max(0, LOGGING_LEVELS.indexOf(state.logLevel as LoggingLevel));
+    this.subscriptions.clear();
+    for (const uri of state.subscriptions ?? []) this.subscriptions.add(uri);
+    this.initialized = true;
+    this.ready = true;
+    this.capabilitiesCache = this.server.capabilities();
+  }
+
   /** @internal */
   initialize(p: Record<string, unknown>): InitializeResult {
     if (this.initialized) throw new McpError(ErrorCode.InvalidRequest, "Invalid Request: the session is already initialized");
@@ -144,6 +184,7 @@ export class ServerSession {
       serverInfo: this.serverInfo(),
     };
     if (this.server.options.instructions !== undefined) result.instructions = this.server.options.instructions;
+    this.onStateChange?.(this);
     return result;
   }
 
@@ -175,6 +216,7 @@ export class ServerSession {
     } else {
       this.subscriptions.delete(uri);
     }
+    this.onStateChange?.(this);
     return {};
   }
 
@@ -187,6 +229,7 @@ export class ServerSession {
     const i = LOGGING_LEVELS.indexOf(level as LoggingLevel);
     if (i < 0) throw invalidParams(`Invalid log level: ${JSON.stringify(level)}; expected one of ${LOGGING_LEVELS.join(", ")}`);
     this.logLevelIndex = i;
+    this.onStateChange?.(this);
     return {};
   }
 

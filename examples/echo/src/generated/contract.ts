@@ -7,6 +7,7 @@ import type {
   ElicitResult,
   ExplicitToolResult,
   PromptReturn,
+  Registered,
   Resource,
   ResourceReturn,
   ToolReturn,
@@ -17,6 +18,23 @@ type MaybePromise<V> = V | Promise<V>;
 
 /** No lifespan in mcp.yaml (`lifespan: true` adds one), so handlers get no app context. */
 export type AppContext = undefined;
+
+/**
+ * The manifest's items by name, as `server.items` of the server `createServer()` makes: each
+ * handle's `enable()`/`disable()` changes what clients see at run time (`enabled: false` items
+ * start disabled) and tells them the list changed.
+ */
+export interface ServerItems {
+  readonly tools: {
+    readonly echo_tool: Registered;
+  };
+  readonly resources: {
+    readonly echo_resource: Registered;
+  };
+  readonly prompts: {
+    readonly echo_prompt: Registered;
+  };
+}
 
 /** The context every handler receives. */
 export type ServerContext = Context<AppContext>;

@@ -6,7 +6,9 @@ import type {
   CompletionReturn,
   ElicitResult,
   ExplicitToolResult,
+  McpServer,
   PromptReturn,
+  Registered,
   Resource,
   ResourceReturn,
   ToolReturn,
@@ -18,6 +20,24 @@ type MaybePromise<V> = V | Promise<V>;
 
 /** What `start` in src/handlers/lifespan.ts returns: `ctx.app` in every handler. */
 export type AppContext = Awaited<ReturnType<typeof start>>;
+
+/** What `start` receives: the server, before `ctx.app` exists (`server.items` switches items at run time). */
+export type LifespanServer = McpServer<unknown, ServerItems>;
+
+/**
+ * The manifest's items by name, as `server.items` of the server `createServer()` makes: each
+ * handle's `enable()`/`disable()` changes what clients see at run time (`enabled: false` items
+ * start disabled) and tells them the list changed.
+ */
+export interface ServerItems {
+  readonly tools: {
+    readonly query_data: Registered;
+  };
+  readonly resources: {
+    readonly get_schema: Registered;
+  };
+  readonly prompts: {};
+}
 
 /** The context every handler receives. */
 export type ServerContext = Context<AppContext>;

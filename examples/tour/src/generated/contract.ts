@@ -6,7 +6,9 @@ import type {
   CompletionReturn,
   ElicitResult,
   ExplicitToolResult,
+  McpServer,
   PromptReturn,
+  Registered,
   Resource,
   ResourceReturn,
   ToolReturn,
@@ -18,6 +20,41 @@ type MaybePromise<V> = V | Promise<V>;
 
 /** What `start` in src/handlers/lifespan.ts returns: `ctx.app` in every handler. */
 export type AppContext = Awaited<ReturnType<typeof start>>;
+
+/** What `start` receives: the server, before `ctx.app` exists (`server.items` switches items at run time). */
+export type LifespanServer = McpServer<unknown, ServerItems>;
+
+/**
+ * The manifest's items by name, as `server.items` of the server `createServer()` makes: each
+ * handle's `enable()`/`disable()` changes what clients see at run time (`enabled: false` items
+ * start disabled) and tells them the list changed.
+ */
+export interface ServerItems {
+  readonly tools: {
+    readonly book_table: Registered;
+    readonly calculate_bmi: Registered;
+    readonly create_thumbnail: Registered;
+    readonly fetch_weather: Registered;
+    readonly generate_poem: Registered;
+    readonly get_location: Registered;
+    readonly get_statistics: Registered;
+    readonly get_temperature: Registered;
+    readonly get_user: Registered;
+    readonly get_weather: Registered;
+    readonly list_cities: Registered;
+    readonly long_task: Registered;
+    readonly query_db: Registered;
+  };
+  readonly resources: {
+    readonly get_config: Registered;
+    readonly get_user_profile: Registered;
+    readonly github_repo: Registered;
+  };
+  readonly prompts: {
+    readonly debug_error: Registered;
+    readonly review_code: Registered;
+  };
+}
 
 /** The context every handler receives. */
 export type ServerContext = Context<AppContext>;

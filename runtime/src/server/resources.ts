@@ -1,3 +1,4 @@
+import { bytesToBase64 } from "../protocol/base64.js";
 import { ErrorCode, McpError, invalidParams } from "../protocol/jsonrpc.js";
 import type { ReadResourceResult, Resource, ResourceContents, ResourceTemplate } from "../protocol/types.js";
 import type { Features } from "../protocol/versions.js";
@@ -74,7 +75,7 @@ export function normalizeContents(value: ResourceReturn, uri: string, mimeType: 
 function toContents(item: unknown, uri: string, mimeType: string | undefined): ResourceContents {
   if (typeof item === "string") return withMime({ uri, text: item }, mimeType ?? "text/plain");
   if (item instanceof Uint8Array) {
-    return withMime({ uri, blob: Buffer.from(item.buffer, item.byteOffset, item.byteLength).toString("base64") }, mimeType ?? "application/octet-stream");
+    return withMime({ uri, blob: bytesToBase64(item) }, mimeType ?? "application/octet-stream");
   }
   if (item && typeof item === "object") {
     const c = { ...(item as Record<string, unknown>) };

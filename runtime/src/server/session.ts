@@ -91,7 +91,7 @@ export class ServerSession {
     readonly id: string | undefined,
   ) {
     this.peer = new Peer({
-      onerror: server.options.onerror ?? ((e) => process.stderr.write(`[mcp] ${e.stack ?? e.message}\n`)),
+      onerror: server.options.onerror ?? ((e) => console.error(`[mcp] ${e.stack ?? e.message}`)),
       allowBatch: () => this.features.batches,
     });
     this.peer.fallbackRequestHandler = (params, req) => this.dispatch(params, req);

@@ -83,6 +83,8 @@ export class MemoryEventStore implements EventStore {
     const log = this.sessions.get(sessionIdOfStream(streamId))?.get(streamId);
     const lastSeq = Number(lastEventId.slice(streamId.length + 1));
     if (!log || !Number.isInteger(lastSeq) || lastSeq < 0 || lastSeq >= log.nextSeq) return undefined;
+    // Some events after it were dropped (the stream is over its cap): a replay would skip them.
+    if (log.events.length > 0 && log.events[0]!.seq > lastSeq + 1) return undefined;
     for (const e of log.events) if (e.seq > lastSeq && e.message !== null) send(`${streamId}.${e.seq}`, e.message);
     return streamId;
   }

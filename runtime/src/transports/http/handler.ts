@@ -336,7 +336,14 @@ export class McpHttpHandler {
 
   private async endSession(live: LiveSession, forget: boolean): Promise<void> {
     this.live.delete(live.record.id);
-    if (forget) await this.sessionStore.delete(live.record.id);
+    if (forget) {
+      await this.sessionStore.delete(live.record.id);
+    } else if (live.session.initialized) {
+      // Saved as it leaves memory, so the client can resume it: a bounded store may have
+      // dropped its record meanwhile (records are otherwise written only on state changes).
+      live.record.lastActiveAt = live.lastActive;
+      this.persist(live.record);
+    }
     await live.session.close();
   }
 
@@ -384,15 +391,24 @@ export function createHttpHandler(server: McpServer<any>, options: HttpHandlerOp
  * Serves several handlers from one listener, each at its own path: the first whose
  * path matches answers, others get 404.
  */
-export function mountHandlers(...handlers: McpHttpHandler[]): { fetch(request: Request): Promise<Response>; handle(req: IncomingHttp): Promise<Response>; close(): Promise<void> } {
+export interface MountedHandlers {
+  fetch(request: Request): Promise<Response>;
+  handle(req: IncomingHttp): Promise<Response>;
+  /** Whether one of the handlers serves this path (middleware passes the others on). */
+  serves(path: string): boolean;
+  close(options?: { timeoutMs?: number }): Promise<void>;
+}
+
+export function mountHandlers(...handlers: McpHttpHandler[]): MountedHandlers {
   const handle = (req: IncomingHttp) => {
     const h = handlers.find((x) => x.serves(req.path));
     return h ? h.handle(req) : Promise.resolve(httpError(404, -32000, `Not Found: ${pathOnly(req.path)}`));
   };
   return {
     handle,
+    serves: (path) => handlers.some((h) => h.serves(path)),
     fetch: (request: Request) => handle(fromWebRequest(request)),
-    close: async () => void (await Promise.allSettled(handlers.map((h) => h.close()))),
+    close: async (options) => void (await Promise.allSettled(handlers.map((h) => h.close(options)))),
   };
 }
 
@@ -427,7 +443,8 @@ function messageExtra(req: IncomingHttp, authInfo: AuthInfo | undefined): Messag
 }
 
 function isInitialize(body: unknown): boolean {
-  return !Array.isArray(body) && (body as { method?: unknown }).method === "initialize";
+  // Anywhere in a batch too, so such a batch is refused (initialize must not be batched).
+  return (Array.isArray(body) ? body : [body]).some((m) => (m as { method?: unknown } | null)?.method === "initialize");
 }
 
 function requestedVersion(body: unknown): string {

@@ -25,7 +25,8 @@ export function fromWebRequest(request: Request): IncomingHttp {
   return {
     method: request.method,
     path: url.pathname + url.search,
-    header: (name) => request.headers.get(name) ?? undefined,
+    // A Request made in code (tests, workers calling workers) may carry no Host header.
+    header: (name) => request.headers.get(name) ?? (name === "host" ? url.host : undefined),
     headers: () => Object.fromEntries(request.headers),
     text: (limit) => readWebBody(request, limit),
   };

@@ -85,15 +85,17 @@ export async function writeResponse(res: ServerResponse, response: Response): Pr
 
 export interface HandlesHttp {
   handle(req: IncomingHttp): Promise<Response>;
+  /** When present, middleware hands requests for other paths on to `next`. */
+  serves?(path: string): boolean;
 }
 
 /**
  * A node:http listener, also usable as Express or Connect middleware: requests for
  * other paths go to `next` when there is one, else get 404.
  */
-export function toNodeListener(target: McpHttpHandler | HandlesHttp): (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => void {
+export function toNodeListener(target: HandlesHttp): (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => void {
   return (req, res, next) => {
-    if (next && target instanceof McpHttpHandler && !target.serves((req as { originalUrl?: string }).originalUrl ?? req.url ?? "/")) {
+    if (next && target.serves && !target.serves((req as { originalUrl?: string }).originalUrl ?? req.url ?? "/")) {
       next();
       return;
     }
@@ -145,7 +147,7 @@ export async function serveHttp(target: McpServer<any> | McpHttpHandler | McpHtt
   const handlerOptions: HttpHandlerOptions = { ...options };
   if (!LOOPBACK.has(host) && options.allowedHosts === undefined) handlerOptions.allowedHosts = ["*"];
   const handlers = target instanceof McpServer ? [new McpHttpHandler(target, handlerOptions)] : Array.isArray(target) ? target : [target];
-  const router: HandlesHttp & { close(): Promise<void> } = handlers.length === 1 ? handlers[0]! : mountHandlers(...handlers);
+  const router: HandlesHttp = handlers.length === 1 ? handlers[0]! : mountHandlers(...handlers);
   const requestTimeout = options.requestTimeoutMs ?? 30_000;
   const headersTimeout = Math.min(options.headersTimeoutMs ?? 10_000, requestTimeout || Infinity);
   // node enforces both only when it checks its connections (every 30 s by default):
@@ -172,7 +174,11 @@ export async function serveHttp(target: McpServer<any> | McpHttpHandler | McpHtt
       await stopped;
     })());
   if (options.signals) {
-    const onSignal = () => void close().then(() => process.exit(0));
+    // The process ends here, so each server's lifespan `stop` runs after the drain.
+    const onSignal = () =>
+      void close()
+        .then(() => Promise.allSettled([...new Set(handlers.map((h) => h.server))].map((s) => s.close())))
+        .then(() => process.exit(0));
     process.once("SIGINT", onSignal);
     process.once("SIGTERM", onSignal);
   }

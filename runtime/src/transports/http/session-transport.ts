@@ -98,6 +98,7 @@ export class SessionTransport implements Transport {
   post(body: unknown, classified: Classified, extra: MessageExtra, mode: { json: boolean; protocolVersion: string }, headers: HeaderMap): Response | Promise<Response> {
     if (classified.requestIds.length === 0) {
       this.sink?.message(body, extra);
+      this.settleCancelled(body);
       return emptyResponse(202, headers);
     }
     for (const id of classified.requestIds) {
@@ -252,6 +253,34 @@ export class SessionTransport implements Transport {
       exchange.writer?.writeEvent(sseEvent(message, eventId), eventId);
       finish();
     });
+  }
+
+  /**
+   * A cancelled request gets no reply (the engine drops it), so its exchange is
+   * settled here, or its POST would stay open and its session busy for ever: its SSE
+   * stream ends, and a JSON POST is answered with the replies it has (202 if none).
+   */
+  private settleCancelled(body: unknown): void {
+    for (const m of Array.isArray(body) ? body : [body]) {
+      const n = m as { method?: unknown; params?: { requestId?: RequestId } };
+      if (n.method !== "notifications/cancelled" || n.params?.requestId === undefined) continue;
+      const id = n.params.requestId;
+      const exchange = this.byRequest.get(id);
+      if (!exchange) continue;
+      this.byRequest.delete(id);
+      exchange.pending.delete(id);
+      if (exchange.pending.size === 0) {
+        if (exchange.json) {
+          const { batch, responses, resolve } = exchange.json;
+          resolve(responses.length === 0 ? emptyResponse(202, exchange.headers) : jsonResponse(200, batch ? responses : responses[0]!, exchange.headers));
+        } else {
+          exchange.writer?.close();
+          exchange.writer = undefined;
+          if (exchange.streamId) this.byStream.delete(exchange.streamId);
+        }
+      }
+      this.checkDrained();
+    }
   }
 
   private checkDrained(): void {

@@ -1,0 +1,34 @@
+/**
+ * Everything in @mcpgen/runtime that runs without Node's own modules: the engine,
+ * server, client, HTTP core and Streamable HTTP client. Edge runtimes (Cloudflare
+ * Workers, Vercel Edge) get this as the package's main entry through the `workerd`,
+ * `worker` and `edge-light` export conditions; Node gets `index.ts`, which adds stdio
+ * and node:http.
+ */
+export { Peer, type IncomingRequest, type PeerOptions, type Progress, type RequestOptions } from "./protocol/engine.js";
+export * from "./protocol/jsonrpc.js";
+export * from "./protocol/types.js";
+export * from "./protocol/versions.js";
+
+export { McpServer, type ItemHandles, type Lifespan, type Middleware, type MiddlewareRequest, type ServerOptions, type RawRequestHandler, type RawNotificationHandler } from "./server/server.js";
+export { ServerSession, type SessionState } from "./server/session.js";
+export { Context, type ElicitOptions, type Logger } from "./server/context.js";
+export type { Registered } from "./server/registry.js";
+export type * from "./server/definitions.js";
+export * from "./server/content.js";
+export { UriTemplate, isUriTemplate } from "./server/uri-template.js";
+export { compileSchema, formatIssues, type ValidateFn, type ValidationIssue } from "./server/validation.js";
+export { notImplemented } from "./server/not-implemented.js";
+export { attachForms, type FormSpec } from "./server/forms.js";
+
+export { ToolCallError, structuredOf, checkToolResult } from "./client/typed.js";
+export { McpClient, getDisplayName, type ClientOptions, type CallOptions, type ElicitationRequest, type LogMessage } from "./client/client.js";
+
+export type { Transport, TransportSink, SendOptions, MessageExtra, AuthInfo } from "./transports/transport.js";
+export { createMemoryTransportPair } from "./transports/memory.js";
+
+export * from "./http.js";
+export { SseParser, pumpSse, readSseEvents, type SseEvent } from "./transports/sse-parser.js";
+export { StreamableHttpClientTransport, type StreamableHttpClientOptions, type ReconnectOptions, type HeadersOption, type HttpErrorData } from "./transports/http-client.js";
+export { SseClientTransport, type SseClientOptions } from "./transports/legacy-sse-client.js";
+export { connectWithFallback, type ConnectHttpOptions, type HttpConnection } from "./transports/connect-http.js";

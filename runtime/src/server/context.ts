@@ -195,6 +195,13 @@ export class Context<App = unknown> {
         `${what} is not available: protocol version ${this.session.protocolVersion} does not support it`,
       );
     }
+    if (this.session.stateless) {
+      throw new McpError(
+        ErrorCode.InvalidRequest,
+        `${what} is not available in stateless mode: a stateless HTTP server cannot send requests to the client`,
+        { requiredCapability: capability },
+      );
+    }
     if (!clientHas) {
       throw new McpError(
         ErrorCode.InvalidRequest,

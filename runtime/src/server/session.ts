@@ -83,6 +83,8 @@ export class ServerSession {
   ready = false;
   private logLevelIndex = 0;
   private readonly subscriptions = new Set<string>();
+  /** Serving one stateless HTTP request: nothing can be sent to the client outside its reply. */
+  stateless = false;
   /** Called after anything in `state()` changes (HTTP transports persist it). */
   onStateChange?: (session: ServerSession) => void;
 

@@ -82,7 +82,8 @@ export class McpHttpHandler {
     this.onerror = options.onerror ?? server.options.onerror ?? ((e) => console.error(`[mcp] ${e.stack ?? e.message}`));
     if (this.stateful) {
       this.eventStore = options.eventStore === false ? undefined : (options.eventStore ?? new MemoryEventStore());
-      this.sessionStore = options.sessionStore ?? new MemorySessionStore({ ttlMs: this.ttl, maxRecords: options.maxSessions });
+      // Records are small: keeping many more than live sessions lets evicted ones resume.
+      this.sessionStore = options.sessionStore ?? new MemorySessionStore({ ttlMs: this.ttl, maxRecords: 10 * (options.maxSessions ?? DEFAULTS.maxSessions) });
     } else {
       this.sessionStore = options.sessionStore ?? new MemorySessionStore({ maxRecords: 1 });
     }
@@ -157,7 +158,13 @@ export class McpHttpHandler {
         return httpError(415, -32000, "Unsupported Media Type: Content-Type must be application/json", cors);
       }
       const limit = this.options.maxBodyBytes ?? DEFAULTS.maxBodyBytes;
-      const text = await req.text(limit);
+      let text: string | typeof TOO_LARGE;
+      try {
+        text = await req.text(limit);
+      } catch {
+        // The client hung up mid-body: nobody is left to read an answer.
+        return httpError(400, -32000, "Bad Request: the body could not be read", cors);
+      }
       if (text === TOO_LARGE) return httpError(413, -32000, `Payload Too Large: the body exceeds ${limit} bytes`, cors);
       try {
         body = JSON.parse(text);
@@ -208,6 +215,7 @@ export class McpHttpHandler {
       void session.close();
     };
     transport.onDrained(release);
+    session.stateless = true;
     if (!init) {
       session.restore({ protocolVersion: version, clientCapabilities: {} });
       if (classified.batch && !session.features.batches) {

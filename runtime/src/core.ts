@@ -32,3 +32,6 @@ export { SseParser, pumpSse, readSseEvents, type SseEvent } from "./transports/s
 export { StreamableHttpClientTransport, type StreamableHttpClientOptions, type ReconnectOptions, type HeadersOption, type HttpErrorData } from "./transports/http-client.js";
 export { SseClientTransport, type SseClientOptions } from "./transports/legacy-sse-client.js";
 export { connectWithFallback, type ConnectHttpOptions, type HttpConnection } from "./transports/connect-http.js";
+
+// OAuth for the client (MCP authorization): discovery, PKCE, registration, tokens.
+export * from "./client/oauth/index.js";

@@ -9,3 +9,4 @@ export { serveStdio, runMain, type ServeStdioOptions, type RunMainOptions } from
 export { StdioServerTransport, StdioClientTransport, type StdioServerOptions, type StdioClientOptions } from "./transports/stdio.js";
 export { serveHttp, toNodeListener, fromNodeRequest, writeResponse, type ServeHttpOptions, type RunningHttpServer } from "./transports/http/node.js";
 export { parseHttpArgs } from "./server/main-http.js";
+export { FileTokenStorage } from "./client/oauth/file-storage.js";

@@ -8,18 +8,24 @@
  * For each scenario it does what an ordinary client application would: connect with the
  * runtime's McpClient over Streamable HTTP (falling back to HTTP+SSE for old servers),
  * list the tools, call the one the scenario is about, and answer the server's requests
- * the way a person at a form would (accept an elicitation form as pre-filled).
+ * the way a person at a form would (accept an elicitation form as pre-filled). For the
+ * auth/* scenarios it is an app that signs in with the runtime's OAuthClientProvider
+ * (the suite's authorization servers approve at once, so the headless redirect handling
+ * stands in for the browser), then lists the tools and calls the first.
  *
  * Everything protocol-related is the runtime's job: nothing here works around it.
  * Exit code 0 when the scenario's client side ran to completion, 1 otherwise.
  */
 import {
   McpClient,
+  OAuthClientProvider,
   connectWithFallback,
   isSupportedVersion,
   type ClientOptions,
+  type ConnectHttpOptions,
   type ElicitationRequest,
   type ElicitResult,
+  type OAuthClientInformation,
   type Tool,
 } from "../../runtime/src/index.js";
 
@@ -44,6 +50,8 @@ interface Scenario {
   /** What the app does once connected. */
   run(client: McpClient): Promise<void>;
   options?: ClientOptions;
+  /** Options for the HTTP transport (the auth provider). */
+  transport?: () => ConnectHttpOptions;
 }
 
 /** Finds a tool by name in the server's list, as an app would before calling it. */
@@ -60,6 +68,41 @@ async function call(client: McpClient, name: string, args: Record<string, unknow
   log(`${name} → ${result.isError ? "error: " : ""}${text}`);
   if (result.isError) throw new Error(`tool ${name} failed: ${text}`);
 }
+
+/**
+ * The app's OAuth set-up, the same for every auth scenario: it publishes a client ID
+ * metadata document at a fixed https URL (the suite checks that exact client_id), and
+ * its redirect URI is a loopback callback. The suite's authorization servers approve
+ * without a person, so the default headless redirect handling completes the flow. A
+ * pre-registered client comes from the scenario's context when it gives one.
+ */
+function oauth(): ConnectHttpOptions {
+  let clientInformation: OAuthClientInformation | undefined;
+  if (typeof context.client_id === "string") {
+    clientInformation = { client_id: context.client_id };
+    if (typeof context.client_secret === "string") clientInformation.client_secret = context.client_secret;
+    if (typeof context.issuer === "string") clientInformation.issuer = context.issuer;
+  }
+  const provider = new OAuthClientProvider({
+    redirectUri: "http://localhost:3000/callback",
+    clientMetadata: { client_name: "mcpgen-conformance-client" },
+    clientMetadataUrl: "https://conformance-test.local/client-metadata.json",
+    clientInformation,
+    onEvent: (message) => log(`oauth: ${message}`),
+  });
+  return { authProvider: provider };
+}
+
+/** An app that signs in to the server (whatever OAuth it asks for), lists its tools and calls one. */
+const authorizedApp: Scenario = {
+  transport: oauth,
+  async run(client) {
+    const tools = await client.listTools();
+    log(`tools: ${tools.map((t) => t.name).join(", ") || "none"}`);
+    const tool = tools[0];
+    if (tool) await call(client, tool.name);
+  },
+};
 
 const SCENARIOS: Record<string, Scenario> = {
   /** Initialize, look at what the server offers, disconnect. */
@@ -111,7 +154,7 @@ async function main(): Promise<number> {
     log(`usage: client-driver <server url> (got ${JSON.stringify(url)})`);
     return 2;
   }
-  const scenario_ = SCENARIOS[scenario];
+  const scenario_ = SCENARIOS[scenario] ?? (scenario.startsWith("auth/") ? authorizedApp : undefined);
   if (!scenario_) {
     log(`unknown scenario ${JSON.stringify(scenario)}; known: ${Object.keys(SCENARIOS).join(", ")}`);
     return 2;
@@ -126,7 +169,7 @@ async function main(): Promise<number> {
       timeoutMs: 20_000,
     },
   );
-  const { kind } = await connectWithFallback(client, url, { onerror: (e) => log(`transport: ${e.message}`) });
+  const { kind } = await connectWithFallback(client, url, { ...scenario_.transport?.(), onerror: (e) => log(`transport: ${e.message}`) });
   log(`scenario ${scenario} over ${kind} at ${url}`);
   try {
     await scenario_.run(client);

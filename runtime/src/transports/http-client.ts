@@ -1,6 +1,7 @@
 import { ErrorCode, McpError, type JsonRpcMessage, type RequestId } from "../protocol/jsonrpc.js";
 import { SseParser, pumpSse, type SseEvent } from "./sse-parser.js";
 import type { Transport, TransportSink } from "./transport.js";
+import type { AuthProvider } from "../client/oauth/provider.js";
 
 /*
  * Client side of the Streamable HTTP transport (revisions 2025-03-26 to 2025-11-25):
@@ -36,6 +37,13 @@ export interface StreamableHttpClientOptions {
   terminateOnClose?: boolean;
   /** Failures with no request to report them on (the GET stream, a notification's POST). */
   onerror?: (error: Error) => void;
+  /**
+   * Authorization: supplies the `Authorization` header of every request, and when the
+   * server refuses a POST with 401 (or 403 with a `WWW-Authenticate` challenge) runs its
+   * flow and sends the message again, at most twice (a first authorization, then one
+   * step-up). `OAuthClientProvider` implements MCP's OAuth.
+   */
+  authProvider?: AuthProvider;
 }
 
 /** `error.data` of the error a request gets when its HTTP exchange failed. */
@@ -49,6 +57,8 @@ const DEFAULT_RECONNECT: ReconnectOptions = { initialDelayMs: 1000, maxDelayMs: 
 /** DELETE runs after everything else was aborted; it must not hold close() up for long. */
 const DELETE_TIMEOUT_MS = 5000;
 const MAX_BODY_IN_ERROR = 4096;
+/** Authorization rounds per message: one for a missing or expired token, one for a step-up. */
+const MAX_AUTH_ROUNDS = 2;
 
 /** One SSE stream: a POST's reply (which owes responses for `pending`) or the standalone GET. */
 interface StreamState {
@@ -73,6 +83,8 @@ export class StreamableHttpClientTransport implements Transport {
   private _protocolVersion?: string;
   private sentInitialize = false;
   private standaloneStarted = false;
+  /** The Authorization value each response's request carried (for the auth provider). */
+  private readonly sentAuth = new WeakMap<Response, string>();
 
   constructor(
     url: string | URL,
@@ -112,18 +124,46 @@ export class StreamableHttpClientTransport implements Transport {
     if (isInit) this.sentInitialize = true;
     const sentSession = isInit ? undefined : this._sessionId;
     const signal = this.abort.signal;
+    const post = () => this.fetchWith("POST", signal, { accept: "application/json, text/event-stream", "content-type": "application/json", ...this.sessionHeaders(isInit) }, JSON.stringify(message));
     let response: Response;
     try {
-      response = await this.fetchWith("POST", signal, { accept: "application/json, text/event-stream", "content-type": "application/json", ...this.sessionHeaders(isInit) }, JSON.stringify(message));
+      response = await post();
     } catch (error) {
       if (this.closed) return; // the engine fails whatever is pending
       return this.fail(ids, `POST ${this.url} failed: ${errorText(signal.aborted ? signal.reason : error)}`, {});
+    }
+    // Refused for want of (enough) authorization: let the provider fix that, then resend.
+    let refusedBody: string | undefined;
+    const provider = this.options.authProvider;
+    for (let round = 0; provider && round < MAX_AUTH_ROUNDS && isAuthChallenge(response); round++) {
+      refusedBody = await response.text().catch(() => "");
+      let retry: boolean;
+      try {
+        retry = await provider.handleChallenge({
+          url: this.url,
+          status: response.status,
+          wwwAuthenticate: response.headers.get("www-authenticate"),
+          sentAuthorization: this.sentAuth.get(response),
+          signal,
+        });
+      } catch (error) {
+        if (this.closed) return;
+        return this.fail(ids, `authorization for ${this.url} failed (after HTTP ${response.status}): ${errorText(error)}`, { httpStatus: response.status, body: refusedBody.slice(0, MAX_BODY_IN_ERROR) });
+      }
+      if (!retry) break;
+      try {
+        response = await post();
+        refusedBody = undefined;
+      } catch (error) {
+        if (this.closed) return;
+        return this.fail(ids, `POST ${this.url} failed: ${errorText(signal.aborted ? signal.reason : error)}`, {});
+      }
     }
     const sid = response.headers.get("mcp-session-id");
     if (sid && (isInit || !this._sessionId)) this._sessionId = sid;
 
     if (!response.ok) {
-      const body = await response.text().catch(() => "");
+      const body = refusedBody ?? (await response.text().catch(() => ""));
       let detail = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""} from POST ${this.url}`;
       if (response.status === 404 && sentSession) detail += `: session ${sentSession} has expired or is unknown to the server; start a new session with initialize`;
       else if (body) detail += `: ${body.slice(0, 500)}`;
@@ -194,7 +234,11 @@ export class StreamableHttpClientTransport implements Transport {
   }
 
   private async fetchWith(method: string, signal: AbortSignal, ours: Record<string, string>, body?: string): Promise<Response> {
-    return this.fetchFn(this.url, { method, headers: await buildHeaders(this.options.headers, ours), body, signal });
+    const authorization = await this.options.authProvider?.authorizationHeader(this.url);
+    const headers = await buildHeaders(this.options.headers, authorization ? { ...ours, authorization } : ours);
+    const response = await this.fetchFn(this.url, { method, headers, body, signal });
+    if (authorization) this.sentAuth.set(response, authorization);
+    return response;
   }
 
   /** Reports a failed exchange: to each request as its error response, or thrown (the engine's onerror). */
@@ -331,6 +375,11 @@ export async function buildHeaders(option: HeadersOption | undefined, ours: Reco
   const headers = new Headers(typeof option === "function" ? await option() : option);
   for (const [name, value] of Object.entries(ours)) headers.set(name, value);
   return headers;
+}
+
+/** 401, or 403 with a challenge (a 403 without one, say for a bad Origin, is no auth matter). */
+function isAuthChallenge(response: Response): boolean {
+  return response.status === 401 || (response.status === 403 && response.headers.has("www-authenticate"));
 }
 
 /**

@@ -80,6 +80,22 @@ export interface ResourceAnnotationsSpec {
   lastModified?: string;
 }
 
+/** A 2026-07-28 cache hint: sent as `ttlMs` and `cacheScope`. */
+export interface CacheHintSpec {
+  ttlMs?: number;
+  scope?: 'public' | 'private';
+}
+
+/** Cache hints of 2026-07-28 results: the defaults, and per list. */
+export interface CacheSpec extends CacheHintSpec {
+  tools?: CacheHintSpec;
+  prompts?: CacheHintSpec;
+  resources?: CacheHintSpec;
+  resourceTemplates?: CacheHintSpec;
+  read?: CacheHintSpec;
+  discover?: CacheHintSpec;
+}
+
 export interface ResourceSpec {
   /** A static URI, or an RFC 6570 template when it contains `{...}` expressions. */
   uri: string;
@@ -90,6 +106,8 @@ export interface ResourceSpec {
   /** Relative to the manifest's folder. */
   file?: string;
   subscribe?: boolean;
+  /** 2026-07-28 cache hint of its resources/read results. */
+  cache?: CacheHintSpec;
   /** JSON Schema per template variable; a variable without one is a string. */
   params?: Record<string, JsonSchema>;
   /** Template variables that get a completion handler. */
@@ -141,7 +159,7 @@ export interface IntrospectionSpec {
 
 export interface ApiKeySpec {
   header?: string;
-  /** Name of the environment variable holding the accepted key. */
+  /** Name of the environment variable holding the accepted keys (comma-separated). */
   env?: string;
 }
 
@@ -152,6 +170,8 @@ export interface AuthSpec {
   verifier?: AuthVerifier;
   audience?: string;
   algorithms?: string[];
+  jwksUri?: string;
+  clockToleranceSeconds?: number;
   introspection?: IntrospectionSpec;
   apiKey?: ApiKeySpec;
   hideUnauthorized?: boolean;
@@ -190,6 +210,8 @@ export interface Manifest {
   prompts?: Record<string, PromptSpec>;
   auth?: AuthSpec;
   http?: HttpSpec;
+  /** Cache hints of 2026-07-28 results. */
+  cache?: CacheSpec;
 }
 
 /** The defaults documented in the schema, for stages that need a value where the YAML has none. */
@@ -199,7 +221,7 @@ export const MANIFEST_DEFAULTS = {
   lifespan: false,
   toolInput: { type: 'object' } as JsonSchema,
   enabled: true,
-  auth: { verifier: 'jwt' as AuthVerifier, hideUnauthorized: true, apiKeyHeader: 'x-api-key' },
+  auth: { verifier: 'jwt' as AuthVerifier, hideUnauthorized: true, apiKey: { header: 'x-api-key' }, clockToleranceSeconds: 60 },
   http: { host: '127.0.0.1', port: 3000, path: '/mcp', sessions: true, json: false, legacySse: false, cors: false, trustProxy: false },
   execution: { taskSupport: 'forbidden' as TaskSupport },
 } as const;

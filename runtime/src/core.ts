@@ -12,7 +12,7 @@ export * from "./protocol/versions.js";
 
 export { McpServer, type ItemHandles, type Lifespan, type Middleware, type MiddlewareRequest, type ServerOptions, type RawRequestHandler, type RawNotificationHandler } from "./server/server.js";
 export { ServerSession, type SessionState } from "./server/session.js";
-export { Context, type ElicitOptions, type Logger } from "./server/context.js";
+export { Context, type ElicitOptions, type InputOptions, type Logger } from "./server/context.js";
 export type { Registered } from "./server/registry.js";
 export type * from "./server/definitions.js";
 export * from "./server/content.js";
@@ -20,6 +20,13 @@ export { UriTemplate, isUriTemplate } from "./server/uri-template.js";
 export { compileSchema, formatIssues, type ValidateFn, type ValidationIssue } from "./server/validation.js";
 export { notImplemented } from "./server/not-implemented.js";
 export { attachForms, type FormSpec } from "./server/forms.js";
+// The 2026-07-28 (stateless) era: per-request _meta, input-required round trips, listen streams.
+export { type CacheOptions, type ModernEnvelope } from "./server/modern.js";
+export { InputRequired, isInputRequired } from "./server/input-required.js";
+export { RequestStateCodec, type RequestStateOptions } from "./server/request-state.js";
+export { SubscriptionHub } from "./server/subscriptions.js";
+export { X_MCP_HEADER, scanMcpHeaders, encodeHeaderValue, decodeHeaderValue, paramHeaders, checkParamHeaders, type McpHeaderDeclaration, type McpHeaderScan } from "./protocol/mcp-headers.js";
+export type { ProtocolEra, Subscription } from "./client/modern.js";
 
 export { ToolCallError, structuredOf, checkToolResult } from "./client/typed.js";
 export { McpClient, getDisplayName, type ClientOptions, type CallOptions, type ElicitationRequest, type LogMessage } from "./client/client.js";

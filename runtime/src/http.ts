@@ -3,8 +3,11 @@
  * for edge runtimes (Cloudflare Workers, Deno, Bun) and fetch-style frameworks (Hono).
  * No node: modules are imported from here.
  */
-export { McpHttpHandler, createHttpHandler, mountHandlers, classify, type HttpHandlerOptions } from "./transports/http/handler.js";
+export { McpHttpHandler, createHttpHandler, mountHandlers, classify, type HttpHandlerOptions, type MountedHandlers } from "./transports/http/handler.js";
 export { MemoryEventStore, type EventStore, type MemoryEventStoreOptions, type StoredMessage } from "./transports/http/event-store.js";
 export { MemorySessionStore, type SessionStore, type SessionRecord, type MemorySessionStoreOptions } from "./transports/http/session-store.js";
 export { fromWebRequest, type IncomingHttp } from "./transports/http/incoming.js";
 export type { GuardOptions } from "./transports/http/guards.js";
+
+// The server side of MCP authorization (protected resource metadata, token and scope checks).
+export * from "./auth/index.js";

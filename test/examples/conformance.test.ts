@@ -55,21 +55,41 @@ const JSON_SCHEMA_2020_12_INPUT = {
 const STATIC_TOOLS = [
   "json_schema_2020_12_tool",
   "test_audio_content",
+  "test_custom_header",
   "test_elicitation",
   "test_elicitation_sep1034_defaults",
   "test_elicitation_sep1330_enums",
   "test_embedded_resource",
   "test_error_handling",
   "test_image_content",
+  "test_input_required_result_capabilities",
+  "test_input_required_result_elicitation",
+  "test_input_required_result_list_roots",
+  "test_input_required_result_multi_round",
+  "test_input_required_result_multiple_inputs",
+  "test_input_required_result_request_state",
+  "test_input_required_result_sampling",
+  "test_input_required_result_tampered_state",
+  "test_logging_tool",
+  "test_missing_capability",
   "test_multiple_content_types",
   "test_reconnection",
   "test_sampling",
   "test_simple_text",
+  "test_streaming_elicitation",
   "test_tool_with_logging",
   "test_tool_with_progress",
+  "test_trigger_prompt_change",
+  "test_trigger_tool_change",
 ];
 const STATIC_RESOURCES = ["test://static-binary", "test://static-text", "test://watched-resource"];
-const STATIC_PROMPTS = ["test_prompt_with_arguments", "test_prompt_with_embedded_resource", "test_prompt_with_image", "test_simple_prompt"];
+const STATIC_PROMPTS = [
+  "test_input_required_result_prompt",
+  "test_prompt_with_arguments",
+  "test_prompt_with_embedded_resource",
+  "test_prompt_with_image",
+  "test_simple_prompt",
+];
 
 interface Note {
   method: string;
@@ -366,6 +386,36 @@ describe("examples/conformance", () => {
     assert.deepEqual(none.completion.values, [], "an argument without a completer completes to nothing");
     const id = await server.client.complete({ ref: { type: "ref/resource", uri: "test://template/{id}/data" }, argument: { name: "id", value: "4" } });
     assert.deepEqual(id.completion.values, ["456"]);
+  });
+
+  test("the 2026-07-28 input tools ask a session-era client with requests: one per input, in order", async () => {
+    // The same handlers end a 2026-07-28 call with input_required (npm run conformance covers that era).
+    nextElicit = { action: "accept", content: { name: "Ada" } };
+    const from = elicitRequests.length;
+    assert.equal(textOf(await call("test_input_required_result_elicitation", {})), "Hello, Ada!");
+    assert.equal(elicitRequests[from]!.message, "What is your name?");
+    const sampled = samplingRequests.length;
+    assert.equal(textOf(await call("test_input_required_result_sampling", {})), "Model answered: This is a test response from the client");
+    assert.equal(samplingRequests[sampled].messages[0].content.text, "What is the capital of France?");
+    nextElicit = { action: "accept", content: { ok: true } };
+    assert.equal(textOf(await call("test_input_required_result_request_state", {})), "Confirmed in one call (no requestState in the session era): ok=true");
+    // Without the sampling capability it is refused; this client has it, so the model is asked.
+    assert.equal(textOf(await call("test_missing_capability", {})), "Sampled: This is a test response from the client");
+    assert.equal(textOf(await call("test_custom_header", { region: "eu-west" })), "Region: eu-west");
+  });
+
+  test("test_trigger_tool_change and test_trigger_prompt_change switch an item, with list_changed", async () => {
+    for (const [tool, kind, item] of [
+      ["test_trigger_tool_change", "tools", "test_toggled_tool"],
+      ["test_trigger_prompt_change", "prompts", "test_toggled_prompt"],
+    ] as const) {
+      const from = notes.items.length;
+      assert.equal(textOf(await call(tool, {})), `${item} is now enabled`);
+      await notes.waitFor((n) => n.method === `notifications/${kind}/list_changed`, `${kind}/list_changed`, from);
+      const names = kind === "tools" ? (await server.client.listTools()).tools.map((t) => t.name) : (await server.client.listPrompts()).prompts.map((p) => p.name);
+      assert.ok(names.includes(item));
+      assert.equal(textOf(await call(tool, {})), `${item} is now disabled`);
+    }
   });
 
   test("logging/setLevel and ping answer {}", async () => {

@@ -160,7 +160,8 @@ describe("sessions and status codes (in-process, handler.fetch)", { timeout: 30_
 
   test("MCP-Protocol-Version: unsupported → 400 (POST, GET, DELETE); absent → accepted", async () => {
     const { sessionId } = await openSession(fetch, URL_);
-    for (const bad of ["1999-01-01", "2026-07-28", "latest", ""]) {
+    // (2026-07-28 is not among them: it is served per request, see modern-http.test.ts.)
+    for (const bad of ["1999-01-01", "latest", ""]) {
       const r = await fetch(post(URL_, request(1, "ping"), { sessionId, version: bad }));
       assert.equal(r.status, 400, `POST with version '${bad}'`);
       const e = await errorOf(r);

@@ -1,7 +1,20 @@
 import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
-import type { CliIO } from "./main.js";
+import { parseCommandArgs } from "./args.js";
+import type { CliIO } from "./io.js";
+
+export const INIT_USAGE = `Usage: mcpgen init [options]
+
+Scaffolds mcp.yaml (or the --config path), tsconfig.json and package.json scripts in the
+working directory. Never overwrites: existing files are kept, and an existing package.json
+only gains the scripts (and "type": "module") it lacks.
+`;
+
+export async function initCommand(argv: string[], io: CliIO): Promise<number> {
+  const { common } = parseCommandArgs(argv, io, { name: "init" });
+  return runInit(common.cwd, io, common.config ?? "mcp.yaml");
+}
 
 const MANIFEST = (name: string) => `# yaml-language-server: $schema=./node_modules/mcpgen/schemas/mcp.schema.json
 version: 1

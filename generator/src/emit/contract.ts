@@ -9,6 +9,7 @@ export function emitContract(model: Model): string {
   const L: string[] = [];
   const runtimeTypes = ["Context", "CompletionContext", "CompletionReturn", "ElicitResult", "ExplicitToolResult", "PromptReturn", "Registered", "Resource", "ResourceReturn", "ToolReturn"];
   if (model.lifespan) runtimeTypes.splice(5, 0, "McpServer");
+  if (model.auth?.verifier === "custom") runtimeTypes.push("VerifyTokenFn");
   L.push(`import type { ${runtimeTypes.join(", ")} } from "@mcpgen/runtime";`);
   L.push(`import type * as T from "./types.js";`);
   if (model.lifespan) {
@@ -75,6 +76,11 @@ export function emitContract(model: Model): string {
     L.push("");
     L.push(`/** Builds the '${p.name}' prompt. */`);
     L.push(`export type ${p.typeName}Get = (args: T.${p.argsType}, ctx: ServerContext) => MaybePromise<PromptReturn>;`);
+  }
+  if (model.auth?.verifier === "custom") {
+    L.push("");
+    L.push("/** Checks a bearer token (auth.verifier: custom): the caller's identity (`ctx.auth`), or undefined to refuse it. */");
+    L.push("export type VerifyToken = VerifyTokenFn;");
   }
   return L.join("\n") + "\n";
 }

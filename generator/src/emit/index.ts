@@ -37,7 +37,7 @@ export async function emitGenerated(model: Model): Promise<GeneratedFile[]> {
 
 function indexFile(model: Model): string {
   const lines = [
-    `export { createServer, serverInfo } from "./server.js";`,
+    `export { createServer, serverInfo${model.auth ? ", authOptions" : ""} } from "./server.js";`,
     `export type * from "./contract.js";`,
     `export type * from "./types.js";`,
   ];

@@ -16,7 +16,7 @@ export interface HandlerExport {
 export interface HandlerFile {
   /** Relative to the project root, POSIX. */
   path: string;
-  kind: "tool" | "resource" | "template" | "prompt" | "lifespan";
+  kind: "tool" | "resource" | "template" | "prompt" | "lifespan" | "auth";
   itemName: string;
   exports: HandlerExport[];
 }
@@ -27,7 +27,21 @@ export const HANDLER_EXPORTS = {
   read: "read",
   list: "list",
   get: "get",
+  verifyToken: "verifyToken",
 } as const;
+
+/** The custom token verifier's stub: refuses every token until written. */
+const VERIFY_TOKEN_BODY = [
+  "// Check the token (ask your identity provider, look it up in your database, ...) and",
+  "  // return who the caller is, such as:",
+  "  //   return { subject: \"user-1\", clientId: \"my-app\", scopes: [\"notes:read\"] };",
+  "  // context.audience names this server: refuse tokens issued for anything else.",
+  "  // Returning undefined refuses the token (401 invalid_token).",
+  "  void token;",
+  "  void request;",
+  "  void context;",
+  "  return undefined;",
+].join("\n");
 
 const notImplemented = (kind: string, name: string, file: string) =>
   `throw notImplemented(${JSON.stringify(kind)}, ${JSON.stringify(name)}, ${JSON.stringify(file)});`;
@@ -78,6 +92,12 @@ export function handlerFiles(model: Model): HandlerFile[] {
       exports.push({ name: a.exportName, type: "CompletionHandler", params: "(value, context, ctx)", doc: `Suggestions for the '${a.name}' argument.`, body: "return [];" });
     }
     files.push({ path, kind: "prompt", itemName: p.name, exports });
+  }
+  if (model.auth?.verifier === "custom") {
+    files.push({
+      path: at("auth.ts"), kind: "auth", itemName: "auth",
+      exports: [{ name: HANDLER_EXPORTS.verifyToken, type: "VerifyToken", params: "(token, request, context)", doc: "Checks a bearer token (auth.verifier: custom in mcp.yaml): who the caller is, or undefined to refuse it.", body: VERIFY_TOKEN_BODY }],
+    });
   }
   return files;
 }

@@ -31,6 +31,7 @@ export function emitWiring(model: Model): string {
 
   const L: string[] = [];
   const runtimeImports = ["McpServer", "type ServerOptions"];
+  if (model.auth) runtimeImports.push("type AuthOptions");
   if (needsForms) runtimeImports.push("attachForms");
   L.push(`import { ${runtimeImports.join(", ")} } from "@mcpgen/runtime";`);
   L.push(`import type { AppContext, ServerItems } from "./contract.js";`);
@@ -48,6 +49,19 @@ export function emitWiring(model: Model): string {
   L.push("/** Implementation info sent to clients. */");
   L.push(`export const serverInfo = ${lit(info)};`);
   L.push("");
+  if (model.auth) {
+    const auth: Record<string, unknown> = { ...model.auth };
+    const custom = auth.verifier === "custom";
+    L.push("/**");
+    L.push(" * mcp.yaml's `auth:`, used wherever the server is served over HTTP (stdio ignores it). To change");
+    L.push(" * a setting at run time: `createServer({ auth: { ...authOptions, authorizationServers: [issuer] } })`.");
+    L.push(" */");
+    L.push("export const authOptions: AuthOptions = {");
+    for (const k of Object.keys(auth).sort()) L.push(`  ${lit(k)}: ${lit(auth[k])},`);
+    if (custom) L.push(`  verifyToken: ${ns("auth", "auth")}.verifyToken,`);
+    L.push("};");
+    L.push("");
+  }
   L.push("/**");
   L.push(" * Creates the server described by mcp.yaml; options override the manifest's defaults.");
   L.push(" * `server.items` holds a handle per item, by name, to enable or disable it at run time.");
@@ -57,7 +71,9 @@ export function emitWiring(model: Model): string {
   if (s.instructions !== undefined) L.push(`    instructions: ${lit(s.instructions)},`);
   if (s.pageSize !== undefined) L.push(`    pageSize: ${lit(s.pageSize)},`);
   if (Object.keys(model.http).length > 0) L.push(`    http: ${lit(model.http)},`);
+  if (model.cache) L.push(`    cache: ${lit(model.cache)},`);
   if (model.lifespan) L.push("    lifespan: { start: lifespan.start, stop: (lifespan as { stop?: (app: AppContext) => unknown }).stop as any },");
+  if (model.auth) L.push("    auth: authOptions,");
   L.push("    ...options,");
   L.push("  });");
 
@@ -79,7 +95,9 @@ export function emitWiring(model: Model): string {
       L.push("    handler: (input, ctx) =>");
       L.push(`      ${handler}(input, attachForms(ctx, {`);
       for (const f of t.forms) {
-        L.push(`        ${lit(f.ident)}: { message: ${lit(f.message)}, schema: S.${schemaName.form(t.ident, f.ident)}, validate: V.${validatorName.form(t.ident, f.ident)} },`);
+        // `key`: the manifest's name, which is the form's key in a 2026-07-28 input_required result.
+        const key = f.name === f.ident ? "" : `, key: ${lit(f.name)}`;
+        L.push(`        ${lit(f.ident)}: { message: ${lit(f.message)}, schema: S.${schemaName.form(t.ident, f.ident)}, validate: V.${validatorName.form(t.ident, f.ident)}${key} },`);
       }
       L.push("      })),");
     } else {
@@ -95,6 +113,7 @@ export function emitWiring(model: Model): string {
     L.push(`    uri: ${lit(r.uri)},`);
     L.push(...metaFields(r.meta).map((x) => `    ${x}`));
     if (r.subscribe) L.push("    subscribe: true,");
+    if (r.cache) L.push(`    cache: ${lit(r.cache)},`);
     L.push(...accessMembers(r));
     if (r.text !== undefined) L.push(`    read: () => ${lit(r.text)},`);
     else if (r.blob !== undefined) L.push(`    read: (uri) => ({ uri, blob: ${lit(r.blob)} }),`);
@@ -110,6 +129,7 @@ export function emitWiring(model: Model): string {
     L.push(`    uriTemplate: ${lit(t.uriTemplate)},`);
     L.push(...metaFields(t.meta).map((x) => `    ${x}`));
     if (t.subscribe) L.push("    subscribe: true,");
+    if (t.cache) L.push(`    cache: ${lit(t.cache)},`);
     L.push(...accessMembers(t));
     L.push(`    validateParams: V.${validatorName.params(t.ident)},`);
     L.push(`    read: ${n}.read as any,`);

@@ -22,7 +22,10 @@ export interface Model {
   templates: TemplateModel[];
   prompts: PromptModel[];
   http: Record<string, unknown>;
-  auth?: Record<string, unknown>;
+  /** The manifest's `cache:` (2026-07-28 cache hints), as written: the runtime's `CacheOptions`. */
+  cache?: Record<string, unknown>;
+  /** The manifest's `auth:` as written: its keys are the runtime's `AuthOptions`. */
+  auth?: Manifest["auth"];
 }
 
 interface ItemCommon {
@@ -68,6 +71,8 @@ export interface ResourceModel extends ItemCommon {
   uri: string;
   mimeType?: string;
   subscribe: boolean;
+  /** The manifest's `cache` (2026-07-28 hint of its reads). */
+  cache?: Record<string, unknown>;
   /** Inline content: no handler. */
   text?: string;
   blob?: string;
@@ -77,6 +82,7 @@ export interface TemplateModel extends ItemCommon {
   uriTemplate: string;
   mimeType?: string;
   subscribe: boolean;
+  cache?: Record<string, unknown>;
   variables: string[];
   paramsType: string;
   /** Self-contained, for the validator. */
@@ -178,6 +184,7 @@ export function buildModel(manifest: Manifest, manifestPath: string): Model {
     const variables = templateVariables(parseUriTemplate(r.uri));
     if (variables.length === 0) {
       const res: ResourceModel = { ...common, uri: r.uri, mimeType: r.mimeType, subscribe: r.subscribe === true };
+      if (r.cache) res.cache = { ...r.cache };
       if (typeof r.text === "string") res.text = r.text;
       if (typeof r.file === "string") {
         const bytes = readFileSync(resolvePath(baseDir, r.file));
@@ -196,6 +203,7 @@ export function buildModel(manifest: Manifest, manifestPath: string): Model {
         uriTemplate: r.uri,
         mimeType: r.mimeType,
         subscribe: r.subscribe === true,
+        ...(r.cache ? { cache: { ...r.cache } } : {}),
         variables,
         paramsType: derivedTypeName("resourceParams", name),
         paramsSchema,
@@ -248,6 +256,7 @@ export function buildModel(manifest: Manifest, manifestPath: string): Model {
     templates,
     prompts,
     http: m.http ?? {},
+    ...(m.cache ? { cache: { ...m.cache } as Record<string, unknown> } : {}),
     auth: m.auth,
   };
 }

@@ -28,6 +28,7 @@ export const DIAGNOSTIC_CODES = {
   'schema-invalid': { severity: 'error', summary: 'An embedded JSON Schema is not valid 2020-12.' },
   'schema-keyword-typo': { severity: 'warning', summary: 'An unknown JSON Schema keyword close to a known one.' },
   'tool-input-not-object': { severity: 'error', summary: 'A tool input that is not an object schema.' },
+  'tool-header-invalid': { severity: 'error', summary: 'An x-mcp-header annotation 2026-07-28 clients reject (not a primitive property reached through properties, not a header token, or used twice).' },
   // elicitation
   'elicit-not-flat': { severity: 'error', summary: 'An elicitation form that is not a flat object of primitives.' },
   'elicit-unsupported-keyword': { severity: 'warning', summary: 'A keyword MCP elicitation forms do not define; clients may ignore it.' },
@@ -49,6 +50,7 @@ export const DIAGNOSTIC_CODES = {
   // auth, http, generate
   'auth-incomplete': { severity: 'error', summary: 'The chosen verifier lacks the settings it needs.' },
   'scopes-without-auth': { severity: 'warning', summary: 'scopes on an item while auth is not configured.' },
+  'auth-needs-jose': { severity: 'warning', summary: 'The jwt verifier in a project whose package.json does not list the jose package.' },
   'generate-overlap': { severity: 'error', summary: 'generate folders that overlap, so one would overwrite the other.' },
   // internal
   'internal-error': { severity: 'error', summary: 'A bug in mcpgen: please report it.' },

@@ -20,8 +20,21 @@ import type {
   ServerCapabilities,
   Tool,
 } from "../protocol/types.js";
-import { LATEST_SESSION_VERSION, isSupportedVersion } from "../protocol/versions.js";
+import { LATEST_SESSION_VERSION, MODERN_PROTOCOL_VERSIONS, isSupportedVersion } from "../protocol/versions.js";
+import { META, type DiscoverResult, type SubscriptionFilter } from "../protocol/types.js";
+import type { McpHeaderDeclaration } from "../protocol/mcp-headers.js";
 import type { Transport } from "../transports/transport.js";
+import {
+  answerInputs,
+  correctiveVersion,
+  envelope,
+  modernCapabilities,
+  pickModernVersion,
+  toolsWithHeaders,
+  withEnvelope,
+  type ProtocolEra,
+  type Subscription,
+} from "./modern.js";
 
 export interface ElicitationRequest {
   mode?: "form" | "url";
@@ -62,6 +75,18 @@ export interface ClientOptions {
   onNotification?: (method: string, params: Record<string, unknown>) => void;
   /** Default request timeout (ms); progress notifications restart it. */
   timeoutMs?: number;
+  /**
+   * Which protocol era to speak. "legacy" (default): the initialize handshake.
+   * "auto": ask `server/discover` first and speak 2026-07-28 when the server offers it,
+   * else fall back to initialize. "modern": 2026-07-28 only.
+   */
+  protocolEra?: ProtocolEra;
+  /** How long the server/discover probe may take before "auto" falls back to initialize (ms, default 10 000). */
+  probeTimeoutMs?: number;
+  /** 2026-07-28: most input-required rounds one call may take (default 10). */
+  maxInputRounds?: number;
+  /** 2026-07-28: a listed tool left out because its `x-mcp-header` annotations are invalid. */
+  onInvalidTool?: (tool: Tool, reason: string) => void;
 }
 
 export interface CallOptions {
@@ -77,6 +102,17 @@ export interface CallOptions {
 export class McpClient {
   readonly peer: Peer;
   private init?: InitializeResult;
+  /** The era spoken since connect: "modern" after a server/discover that offered 2026-07-28. */
+  private eraValue: "legacy" | "modern" = "legacy";
+  private discovered?: DiscoverResult;
+  private transport?: Transport;
+  /** 2026-07-28: the log level sent in each request's `_meta` (none: no log messages). */
+  private logLevel?: LoggingLevel;
+  /** Listens waiting for their acknowledgement, oldest first (one at a time). */
+  private readonly listenWaiters: ((id: string | number | undefined, filter: SubscriptionFilter) => void)[] = [];
+  private listenChain: Promise<unknown> = Promise.resolve();
+  /** 2026-07-28: the tools listing that taught the transport the Mcp-Param headers. */
+  private toolsListed?: Promise<void>;
 
   constructor(
     readonly info: Implementation,
@@ -86,11 +122,7 @@ export class McpClient {
     const o = options;
     if (o.onSampling) this.peer.requestHandlers.set("sampling/createMessage", (p, req) => o.onSampling!(p as unknown as CreateMessageParams, req.signal));
     if (o.onElicitation) {
-      this.peer.requestHandlers.set("elicitation/create", async (p, req) => {
-        const request = p as unknown as ElicitationRequest;
-        const result = await o.onElicitation!(request, req.signal);
-        return o.elicitationDefaults === false ? result : withElicitationDefaults(request, result);
-      });
+      this.peer.requestHandlers.set("elicitation/create", (p, req) => this.answerElicitation(p as unknown as ElicitationRequest, req.signal));
     }
     if (o.roots) {
       this.peer.requestHandlers.set("roots/list", async () => ({
@@ -111,8 +143,23 @@ export class McpClient {
       "notifications/progress",
       "notifications/cancelled",
     ]) {
-      this.peer.notificationHandlers.set(method, (p) => o.onNotification?.(method, p));
+      this.peer.notificationHandlers.set(method, (p) => {
+        if (method === "notifications/tools/list_changed") this.toolsListed = undefined;
+        o.onNotification?.(method, p);
+      });
     }
+    this.peer.notificationHandlers.set("notifications/subscriptions/acknowledged", (p) => {
+      const meta = p._meta as Record<string, unknown> | undefined;
+      this.listenWaiters.shift()?.(meta?.[META.subscriptionId] as string | number | undefined, (p.notifications ?? {}) as SubscriptionFilter);
+      o.onNotification?.("notifications/subscriptions/acknowledged", p);
+    });
+  }
+
+  private async answerElicitation(request: ElicitationRequest, signal: AbortSignal): Promise<ElicitResult> {
+    const o = this.options;
+    if (!o.onElicitation) throw new McpError(ErrorCode.InvalidRequest, "The server asked for elicitation, which this client cannot give: set the 'onElicitation' client option");
+    const result = await o.onElicitation(request, signal);
+    return o.elicitationDefaults === false ? result : withElicitationDefaults(request, result);
   }
 
   capabilities(): ClientCapabilities {
@@ -127,9 +174,19 @@ export class McpClient {
     return caps;
   }
 
-  /** Connects and runs the initialize handshake. */
+  /**
+   * Connects: with `protocolEra` "auto" or "modern", asks `server/discover` first and
+   * speaks 2026-07-28 when offered (the result then describes the discovery); otherwise,
+   * or when "auto" finds a session-era server, runs the initialize handshake.
+   */
   async connect(transport: Transport): Promise<InitializeResult> {
     await this.peer.connect(transport);
+    this.transport = transport;
+    const era = this.options.protocolEra ?? "legacy";
+    if (era !== "legacy") {
+      const modern = await this.probe(era === "modern");
+      if (modern) return modern;
+    }
     const result = await this.peer.request<InitializeResult>("initialize", {
       protocolVersion: this.options.protocolVersion ?? LATEST_SESSION_VERSION,
       capabilities: this.capabilities(),
@@ -145,6 +202,76 @@ export class McpClient {
     return result;
   }
 
+  /** server/discover with the envelope: the era, if the server offers 2026-07-28. */
+  private async probe(required: boolean): Promise<InitializeResult | undefined> {
+    let version: string = MODERN_PROTOCOL_VERSIONS[0];
+    for (let attempt = 0; attempt < 2; attempt++) {
+      let result: DiscoverResult;
+      try {
+        result = await this.peer.request<DiscoverResult>(
+          "server/discover",
+          { _meta: envelope(version, modernCapabilities(this.capabilities()), this.info) },
+          { timeoutMs: this.options.probeTimeoutMs ?? 10_000 },
+        );
+      } catch (error) {
+        const corrective = correctiveVersion(error);
+        if (corrective && corrective !== version) {
+          version = corrective;
+          continue;
+        }
+        if (required) throw new McpError(ErrorCode.InvalidRequest, `The server does not speak protocol revision 2026-07-28: server/discover failed (${(error as Error).message})`);
+        return undefined;
+      }
+      const picked = pickModernVersion(result);
+      if (!picked) {
+        if (required) throw new McpError(ErrorCode.InvalidRequest, `The server does not offer protocol revision 2026-07-28 (it offers ${JSON.stringify(result?.supportedVersions)})`);
+        return undefined;
+      }
+      this.eraValue = "modern";
+      this.discovered = result;
+      const serverInfo = (result._meta?.[META.serverInfo] as Implementation | undefined) ?? { name: "", version: "" };
+      this.init = { protocolVersion: picked, capabilities: result.capabilities ?? {}, serverInfo };
+      if (result.instructions !== undefined) this.init.instructions = result.instructions;
+      return this.init;
+    }
+    return undefined;
+  }
+
+  /** The era spoken: "modern" (2026-07-28, stateless) or "legacy" (an initialized session). */
+  get era(): "legacy" | "modern" {
+    return this.eraValue;
+  }
+
+  /** The server/discover result (2026-07-28), with its cache hints. */
+  get discovery(): DiscoverResult | undefined {
+    return this.discovered;
+  }
+
+  /** The `_meta` envelope of the next 2026-07-28 request. */
+  private meta(): Record<string, unknown> {
+    return envelope(this.init!.protocolVersion, modernCapabilities(this.capabilities()), this.info, this.logLevel);
+  }
+
+  /**
+   * A 2026-07-28 request: the envelope added; an `input_required` result is answered
+   * from the app's callbacks (onElicitation, onSampling, roots) and the request retried,
+   * under a new id, with the answers and the server's requestState, until it completes.
+   */
+  private async modernRequest<T>(method: string, params: Record<string, unknown> | undefined, options: RequestOptions = {}): Promise<T> {
+    let p = withEnvelope(params, this.meta());
+    const maxRounds = this.options.maxInputRounds ?? 10;
+    for (let round = 0; ; round++) {
+      const result = await this.peer.request<Record<string, unknown>>(method, p, options);
+      if (result?.resultType !== "input_required") return result as T;
+      if (round >= maxRounds) throw new McpError(ErrorCode.InternalError, `${method}: the server still wanted input after ${maxRounds} rounds`);
+      const signal = options.signal ?? new AbortController().signal;
+      const answers = await answerInputs((result.inputRequests ?? {}) as Record<string, any>, this.options, signal, (r, s) => this.answerElicitation(r, s));
+      p = { ...p, inputResponses: answers };
+      if (typeof result.requestState === "string") p.requestState = result.requestState;
+      else delete p.requestState;
+    }
+  }
+
   get serverInfo(): Implementation | undefined {
     return this.init?.serverInfo;
   }
@@ -158,8 +285,9 @@ export class McpClient {
     return this.init?.instructions;
   }
 
-  /** Low level: any request. */
+  /** Low level: any request (in 2026-07-28, with the `_meta` envelope and input rounds handled). */
   request<T = Record<string, unknown>>(method: string, params?: Record<string, unknown>, options?: RequestOptions): Promise<T> {
+    if (this.eraValue === "modern") return this.modernRequest<T>(method, params, options);
     return this.peer.request<T>(method, params, options);
   }
 
@@ -168,6 +296,8 @@ export class McpClient {
   }
 
   ping(): Promise<Record<string, never>> {
+    // 2026-07-28 has no ping: a discovery round trip says the same.
+    if (this.eraValue === "modern") return this.request("server/discover").then(() => ({}));
     return this.request("ping");
   }
 
@@ -183,8 +313,14 @@ export class McpClient {
     throw new McpError(ErrorCode.InternalError, `${method}: too many pages`);
   }
 
-  listTools(): Promise<Tool[]> {
-    return this.listAll("tools/list", "tools");
+  async listTools(): Promise<Tool[]> {
+    const tools = await this.listAll<Tool>("tools/list", "tools");
+    if (this.eraValue !== "modern") return tools;
+    // 2026-07-28: tools with invalid x-mcp-header annotations are left out; the others'
+    // annotated arguments go out as Mcp-Param-* headers (HTTP).
+    const checked = toolsWithHeaders(tools, this.options.onInvalidTool);
+    (this.transport as { setToolHeaders?: (h: Map<string, McpHeaderDeclaration[]>) => void } | undefined)?.setToolHeaders?.(checked.headers);
+    return checked.tools;
   }
   listResources(): Promise<Resource[]> {
     return this.listAll("resources/list", "resources");
@@ -196,7 +332,16 @@ export class McpClient {
     return this.listAll("prompts/list", "prompts");
   }
 
-  callTool(name: string, args: object = {}, options: CallOptions = {}): Promise<CallToolResult> {
+  async callTool(name: string, args: object = {}, options: CallOptions = {}): Promise<CallToolResult> {
+    // 2026-07-28 over HTTP: the tool's x-mcp-header arguments go out as headers, so its
+    // schema must be known: list the tools once (again after a tools list change).
+    if (this.eraValue === "modern" && typeof (this.transport as { setToolHeaders?: unknown } | undefined)?.setToolHeaders === "function") {
+      this.toolsListed ??= this.listTools().then(
+        () => undefined,
+        () => void (this.toolsListed = undefined),
+      );
+      await this.toolsListed;
+    }
     // `object` so generated input interfaces (no index signature) pass without casts.
     return this.request<CallToolResult>("tools/call", { name, arguments: args as Record<string, unknown> }, options);
   }
@@ -206,6 +351,9 @@ export class McpClient {
   }
 
   subscribeResource(uri: string): Promise<unknown> {
+    if (this.eraValue === "modern") {
+      return Promise.reject(new McpError(ErrorCode.InvalidRequest, "resources/subscribe was removed in protocol revision 2026-07-28: use listen({ resourceSubscriptions: [uri] })"));
+    }
     return this.request("resources/subscribe", { uri });
   }
   unsubscribeResource(uri: string): Promise<unknown> {
@@ -224,12 +372,64 @@ export class McpClient {
   }
 
   setLoggingLevel(level: LoggingLevel): Promise<unknown> {
+    // 2026-07-28: the level travels in each request's _meta.
+    if (this.eraValue === "modern") {
+      this.logLevel = level;
+      return Promise.resolve({});
+    }
     return this.request("logging/setLevel", { level });
   }
 
-  /** Tells the server the roots changed. */
+  /** Tells the server the roots changed (nothing to tell in 2026-07-28: it asks each time). */
   sendRootsListChanged(): Promise<void> {
+    if (this.eraValue === "modern") return Promise.resolve();
     return this.notify("notifications/roots/list_changed");
+  }
+
+  /**
+   * 2026-07-28: opens a `subscriptions/listen` stream for list changes and resource
+   * updates (they reach `onNotification`, tagged with the subscription id). Resolves once
+   * the server acknowledged it; `close()` ends it.
+   */
+  async listen(filter: SubscriptionFilter, options: { signal?: AbortSignal } = {}): Promise<Subscription> {
+    if (this.eraValue !== "modern") {
+      throw new McpError(ErrorCode.InvalidRequest, "subscriptions/listen needs protocol revision 2026-07-28 (connect with protocolEra 'auto' or 'modern'); a session-era client gets notifications on its session");
+    }
+    // One listen at a time until acknowledged, so each acknowledgement finds its listen.
+    const previous = this.listenChain;
+    let release!: () => void;
+    this.listenChain = new Promise<void>((r) => (release = r));
+    await previous.catch(() => undefined);
+    const controller = new AbortController();
+    options.signal?.addEventListener("abort", () => controller.abort(options.signal!.reason), { once: true });
+    let id: string | number | undefined;
+    let ackResolve!: (filter: SubscriptionFilter) => void;
+    let ackReject!: (error: unknown) => void;
+    const acknowledged = new Promise<SubscriptionFilter>((resolve, reject) => ((ackResolve = resolve), (ackReject = reject)));
+    const waiter = (subscriptionId: string | number | undefined, honoured: SubscriptionFilter) => {
+      id = subscriptionId;
+      ackResolve(honoured);
+    };
+    this.listenWaiters.push(waiter);
+    const ended = this.peer.request("subscriptions/listen", withEnvelope({ notifications: filter }, this.meta()), { signal: controller.signal, timeoutMs: Infinity });
+    const closed = ended.then(
+      () => undefined,
+      (error) => {
+        const i = this.listenWaiters.indexOf(waiter);
+        if (i >= 0) this.listenWaiters.splice(i, 1);
+        ackReject(error);
+      },
+    );
+    acknowledged.catch(() => undefined).finally(release);
+    await acknowledged;
+    return {
+      get id() {
+        return id;
+      },
+      acknowledged,
+      closed,
+      close: () => controller.abort(new McpError(ErrorCode.ConnectionClosed, "Subscription closed")),
+    };
   }
 
   close(): Promise<void> {

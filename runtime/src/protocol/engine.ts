@@ -63,6 +63,40 @@ interface Pending {
 
 type Sink = (response: JsonRpcResponse) => void;
 
+/**
+ * An incoming request in flight. Its AbortController is made only when someone asks for
+ * the signal (most handlers never do, and making one costs more than the rest of a
+ * small call); a cancellation that comes first is remembered and applied then.
+ */
+class InFlight implements IncomingRequest {
+  private controller?: AbortController;
+  /** Set once cancelled (or the connection closed), with the reason. */
+  cancelled = false;
+  private reason: unknown;
+
+  constructor(
+    readonly id: RequestId,
+    readonly method: string,
+    readonly params: Record<string, unknown>,
+    readonly extra: MessageExtra | undefined,
+  ) {}
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.cancelled) this.controller.abort(this.reason);
+    }
+    return this.controller.signal;
+  }
+
+  abort(reason: unknown): void {
+    if (this.cancelled) return;
+    this.cancelled = true;
+    this.reason = reason;
+    this.controller?.abort(reason);
+  }
+}
+
 /** The longest delay setTimeout honours. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -84,7 +118,7 @@ export class Peer {
   private transport?: Transport;
   private nextId = 1;
   private readonly pending = new Map<RequestId, Pending>();
-  private readonly inflight = new Map<RequestId, AbortController>();
+  private readonly inflight = new Map<RequestId, InFlight>();
   private closedFlag = false;
   private readonly drainWaiters: (() => void)[] = [];
   private readonly closeListeners: (() => void)[] = [];
@@ -224,9 +258,8 @@ export class Peer {
     if (!handler) {
       return { jsonrpc: "2.0", id, error: { code: ErrorCode.MethodNotFound, message: `Method not found: ${method}` } };
     }
-    const controller = new AbortController();
-    this.inflight.set(id, controller);
-    const req: IncomingRequest = { id, method, params, signal: controller.signal, extra };
+    const req = new InFlight(id, method, params, extra);
+    this.inflight.set(id, req);
     let result: unknown;
     try {
       result = handler(params, req);
@@ -236,18 +269,19 @@ export class Peer {
     }
     if (result instanceof Promise) {
       return result.then(
-        (value) => this.finish(id, controller, sink, value, undefined),
-        (error) => this.finish(id, controller, sink, undefined, error ?? new Error("rejected")),
+        (value) => this.finish(req, sink, value, undefined),
+        (error) => this.finish(req, sink, undefined, error ?? new Error("rejected")),
       );
     }
     this.release(id);
     return { jsonrpc: "2.0", id, result: (result ?? {}) as Record<string, unknown> };
   }
 
-  private finish(id: RequestId, controller: AbortController, sink: Sink, value: unknown, error: unknown): void {
+  private finish(req: InFlight, sink: Sink, value: unknown, error: unknown): void {
+    const id = req.id;
     this.release(id);
     // A cancelled request gets no answer: the peer has already stopped waiting for it.
-    if (controller.signal.aborted) return;
+    if (req.cancelled) return;
     if (error !== undefined) sink({ jsonrpc: "2.0", id, error: this.toErrorObject(error) });
     else sink({ jsonrpc: "2.0", id, result: (value ?? {}) as Record<string, unknown> });
   }
@@ -263,8 +297,8 @@ export class Peer {
   private receiveNotification(method: string, params: Record<string, unknown>, extra: MessageExtra | undefined): void {
     if (method === "notifications/cancelled") {
       const requestId = params.requestId as RequestId;
-      const controller = this.inflight.get(requestId);
-      if (controller) controller.abort(new McpError(ErrorCode.RequestTimeout, String(params.reason ?? "Request cancelled")));
+      const req = this.inflight.get(requestId);
+      if (req) req.abort(new McpError(ErrorCode.RequestTimeout, String(params.reason ?? "Request cancelled")));
     } else if (method === "notifications/progress") {
       if (this.receiveProgress(params)) return;
     }
@@ -418,13 +452,18 @@ export class Peer {
   private handleClosed(): void {
     if (this.closedFlag) return;
     this.closedFlag = true;
+    if (this.pending.size > 0 || this.inflight.size > 0) this.failOutstanding();
+    for (const listener of this.closeListeners) listener();
+  }
+
+  /** Rejects what we asked and aborts what we were asked (an Error's stack is not free: only when there are any). */
+  private failOutstanding(): void {
     const err = new McpError(ErrorCode.ConnectionClosed, "Connection closed");
     for (const [id, p] of this.pending) {
       this.settle(id, p);
       p.reject(err);
     }
-    for (const controller of this.inflight.values()) controller.abort(err);
-    for (const listener of this.closeListeners) listener();
+    for (const req of this.inflight.values()) req.abort(err);
   }
 
   /** Resolves once no incoming request is being handled (used for graceful shutdown). */

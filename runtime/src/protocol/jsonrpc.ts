@@ -53,6 +53,12 @@ export const ErrorCode = {
   RequestTimeout: -32001,
   ResourceNotFound: -32002,
   UrlElicitationRequired: -32042,
+  /** 2026-07-28: an HTTP header disagrees with the body, or a required one is missing (HTTP 400). */
+  HeaderMismatch: -32020,
+  /** 2026-07-28: the request needs a client capability it did not declare (HTTP 400); data.requiredCapabilities. */
+  MissingRequiredClientCapability: -32021,
+  /** 2026-07-28: the requested protocol version is not served here (HTTP 400); data {supported, requested}. */
+  UnsupportedProtocolVersion: -32022,
 } as const;
 
 /**

@@ -268,3 +268,57 @@ export interface Root {
 export type CompletionRef =
   | { type: "ref/prompt"; name: string }
   | { type: "ref/resource"; uri: string };
+
+// ---- 2026-07-28 (the stateless era) ------------------------------------------------------
+
+/** The reserved `_meta` keys of the 2026-07-28 revision. */
+export const META = {
+  protocolVersion: "io.modelcontextprotocol/protocolVersion",
+  clientCapabilities: "io.modelcontextprotocol/clientCapabilities",
+  clientInfo: "io.modelcontextprotocol/clientInfo",
+  logLevel: "io.modelcontextprotocol/logLevel",
+  serverInfo: "io.modelcontextprotocol/serverInfo",
+  subscriptionId: "io.modelcontextprotocol/subscriptionId",
+} as const;
+
+/** How long and by whom a result may be cached (2026-07-28 cache hints). */
+export type CacheScope = "public" | "private";
+
+export interface CacheHint {
+  /** Milliseconds the result may be reused before re-fetching (0: immediately stale). */
+  ttlMs?: number;
+  /** `public`: the same for every caller; `private`: only within one authorization context. */
+  scope?: CacheScope;
+}
+
+export interface DiscoverResult {
+  supportedVersions: string[];
+  capabilities: ServerCapabilities;
+  instructions?: string;
+  resultType?: string;
+  ttlMs?: number;
+  cacheScope?: CacheScope;
+  _meta?: Meta;
+}
+
+/** A request the server needs the client to answer before it can finish (MRTR). */
+export interface InputRequest {
+  method: "elicitation/create" | "sampling/createMessage" | "roots/list";
+  params?: Record<string, unknown>;
+}
+
+/** `resultType: "input_required"`: answer `inputRequests`, then retry with `inputResponses` and `requestState`. */
+export interface InputRequiredResult {
+  resultType: "input_required";
+  inputRequests?: Record<string, InputRequest>;
+  requestState?: string;
+  _meta?: Meta;
+}
+
+/** What a `subscriptions/listen` stream should carry. */
+export interface SubscriptionFilter {
+  toolsListChanged?: boolean;
+  promptsListChanged?: boolean;
+  resourcesListChanged?: boolean;
+  resourceSubscriptions?: string[];
+}

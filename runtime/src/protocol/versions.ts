@@ -16,6 +16,20 @@ export const LATEST_SESSION_VERSION: SessionProtocolVersion = "2025-11-25";
 /** What a transport assumes when the client never said (Streamable HTTP without the header). */
 export const DEFAULT_NEGOTIATED_VERSION: SessionProtocolVersion = "2025-03-26";
 
+/**
+ * Revisions of the stateless ("modern") era: no initialize, every request carries its
+ * version, capabilities and log level in `_meta` (see server/modern.ts).
+ */
+export const MODERN_PROTOCOL_VERSIONS = ["2026-07-28"] as const;
+
+export type ModernProtocolVersion = (typeof MODERN_PROTOCOL_VERSIONS)[number];
+
+export const LATEST_MODERN_VERSION: ModernProtocolVersion = "2026-07-28";
+
+export function isModernVersion(v: unknown): v is ModernProtocolVersion {
+  return typeof v === "string" && (MODERN_PROTOCOL_VERSIONS as readonly string[]).includes(v);
+}
+
 export function isSupportedVersion(v: unknown): v is SessionProtocolVersion {
   return typeof v === "string" && (SESSION_PROTOCOL_VERSIONS as readonly string[]).includes(v);
 }

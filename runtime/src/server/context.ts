@@ -12,7 +12,9 @@ import type {
   Root,
 } from "../protocol/types.js";
 import { LOGGING_LEVELS } from "../protocol/types.js";
+import type { InputRequest } from "../protocol/types.js";
 import type { AuthInfo } from "../transports/transport.js";
+import { missingCapability, missingCapabilityError, type InputRound } from "./input-required.js";
 import type { ServerSession } from "./session.js";
 
 export type LogFn = (data: unknown, logger?: string) => Promise<void>;
@@ -26,6 +28,15 @@ export interface ElicitOptions {
   /** Validates the accepted content (a precompiled validator for the form's schema). */
   validate?: (content: unknown) => boolean;
   timeoutMs?: number;
+  /** 2026-07-28: the input's key in `inputRequests` (default: `elicitation_<n>`, by call order). */
+  key?: string;
+}
+
+/** Options of `ctx.sample()` and `ctx.listRoots()`. */
+export interface InputOptions {
+  timeoutMs?: number;
+  /** 2026-07-28: the input's key in `inputRequests` (default: `sampling_<n>` / `roots_<n>`, by call order). */
+  key?: string;
 }
 
 /**
@@ -69,6 +80,37 @@ export class Context<App = unknown> {
   }
   get sessionId(): string | undefined {
     return this.session.id;
+  }
+
+  /**
+   * @internal The input-required round of a 2026-07-28 tools/call, prompts/get or
+   * resources/read: where `elicitForm`, `sample` and `listRoots` find their answers.
+   */
+  inputRound?: InputRound;
+
+  /** Whether this request is of the 2026-07-28 era (stateless, per-request `_meta`). */
+  get isModern(): boolean {
+    return this.session.modern !== undefined;
+  }
+
+  /**
+   * 2026-07-28: how many input-required rounds came before this run of the handler
+   * (0 on the first call; each retry with `inputResponses` re-runs the handler).
+   */
+  get round(): number {
+    return this.inputRound?.round ?? 0;
+  }
+
+  /**
+   * 2026-07-28: data carried from one round to the next inside the sealed
+   * `requestState` (JSON; the client can read it but not change it). Set it before an
+   * input the client has not answered yet; the retry's run reads it back.
+   */
+  get roundData(): unknown {
+    return this.inputRound?.data;
+  }
+  set roundData(value: unknown) {
+    if (this.inputRound) this.inputRound.data = value;
   }
   get protocolVersion(): string {
     return this.session.protocolVersion;
@@ -124,6 +166,13 @@ export class Context<App = unknown> {
     requestedSchema: JsonSchema,
     options: ElicitOptions = {},
   ): Promise<ElicitResult<T>> {
+    if (this.session.modern) {
+      const result = await this.input<ElicitResult<T>>("elicitation/create", { mode: "form", message, requestedSchema }, options.key, "form elicitation");
+      if (result.action === "accept" && options.validate && !options.validate(result.content)) {
+        throw new McpError(ErrorCode.InvalidParams, "The client's elicitation answer does not match the requested schema");
+      }
+      return result;
+    }
     this.require(this.elicitationCapability("form"), this.session.features.elicitation, this.hasElicitation("form"), "form elicitation");
     const result = await this.clientRequest<ElicitResult<T>>(
       "elicitation/create",
@@ -137,17 +186,22 @@ export class Context<App = unknown> {
   }
 
   /** Sends the user to a URL (URL-mode elicitation, 2025-11-25). */
-  async elicitUrl(message: string, url: string, elicitationId: string = crypto.randomUUID()): Promise<ElicitResult> {
+  async elicitUrl(message: string, url: string, elicitationId: string = crypto.randomUUID(), options: { key?: string } = {}): Promise<ElicitResult> {
+    // 2026-07-28 has no elicitationId (nor elicitation/complete).
+    if (this.session.modern) return this.input<ElicitResult>("elicitation/create", { mode: "url", message, url }, options.key, "URL elicitation");
     this.require(this.elicitationCapability("url"), this.session.features.urlElicitation, this.hasElicitation("url"), "URL elicitation");
     return this.clientRequest<ElicitResult>("elicitation/create", { mode: "url", message, url, elicitationId });
   }
 
   /** Asks the client's model for a completion; a string is sent as one user message. */
-  async sample(request: CreateMessageParams | string, options: { timeoutMs?: number } = {}): Promise<CreateMessageResult> {
+  async sample(request: CreateMessageParams | string, options: InputOptions = {}): Promise<CreateMessageResult> {
     const params: CreateMessageParams =
       typeof request === "string"
         ? { messages: [{ role: "user", content: { type: "text", text: request } }], maxTokens: 1000 }
         : request;
+    if (this.session.modern) {
+      return this.input<CreateMessageResult>("sampling/createMessage", { ...params } as Record<string, unknown>, options.key, "sampling");
+    }
     const caps = this.session.clientCapabilities.sampling;
     this.require("sampling", true, caps !== undefined, "sampling");
     if (params.tools && params.tools.length > 0) {
@@ -157,7 +211,11 @@ export class Context<App = unknown> {
   }
 
   /** The client's roots (directories or URIs it exposes). */
-  async listRoots(): Promise<Root[]> {
+  async listRoots(options: InputOptions = {}): Promise<Root[]> {
+    if (this.session.modern) {
+      const result = await this.input<{ roots: Root[] }>("roots/list", {}, options.key, "roots");
+      return result.roots;
+    }
     this.require("roots", true, this.session.clientCapabilities.roots !== undefined, "roots");
     const result = await this.clientRequest<{ roots: Root[] }>("roots/list", {});
     return result.roots ?? [];
@@ -165,6 +223,12 @@ export class Context<App = unknown> {
 
   /** Low level: any request to the client, tied to this request. */
   clientRequest<T>(method: string, params: Record<string, unknown>, timeoutMs?: number): Promise<T> {
+    if (this.session.modern) {
+      if (method === "elicitation/create" || method === "sampling/createMessage" || method === "roots/list") {
+        return this.input<T>(method, params, undefined, method);
+      }
+      return Promise.reject(new McpError(ErrorCode.InvalidRequest, `${method} cannot be sent: in protocol revision 2026-07-28 a server sends no requests to the client`));
+    }
     const options: RequestOptions = { signal: this.signal, relatedRequestId: this.req.id };
     if (timeoutMs !== undefined) options.timeoutMs = timeoutMs;
     return this.session.peer.request<T>(method, stripUndefined(params), options);
@@ -173,6 +237,30 @@ export class Context<App = unknown> {
   /** Low level: any notification to the client, tied to this request. */
   notify(method: string, params?: Record<string, unknown>): Promise<void> {
     return this.session.peer.notify(method, params, { relatedRequestId: this.req.id });
+  }
+
+  /**
+   * 2026-07-28: an input answered by the retry's `inputResponses` (or an earlier round's),
+   * else recorded for the `input_required` result (the call then rejects with
+   * InputRequired). -32021 when the client did not declare the capability it needs.
+   */
+  private input<T>(method: InputRequest["method"], params: Record<string, unknown>, key: string | undefined, what: string): Promise<T> {
+    const request: InputRequest = { method, params: stripUndefined({ ...params }) };
+    const missing = missingCapability(request, this.session.clientCapabilities);
+    if (missing) {
+      const error = missingCapabilityError(missing, what);
+      if (this.inputRound) this.inputRound.refused ??= error;
+      return Promise.reject(error);
+    }
+    if (!this.inputRound) {
+      return Promise.reject(
+        new McpError(
+          ErrorCode.InvalidRequest,
+          `${what} is not available in ${this.method}: in protocol revision 2026-07-28 only tools/call, prompts/get and resources/read can ask the client for input`,
+        ),
+      );
+    }
+    return this.inputRound.ask<T>(request, key);
   }
 
   private hasElicitation(mode: "form" | "url"): boolean {

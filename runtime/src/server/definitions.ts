@@ -1,5 +1,6 @@
 import type {
   Annotations,
+  CacheHint,
   CallToolResult,
   ContentBlock,
   GetPromptResult,
@@ -65,6 +66,8 @@ export interface ResourceDefinition<Ctx extends Context<any> = Context<any>> {
   subscribe?: boolean;
   scopes?: string[];
   enabled?: boolean;
+  /** 2026-07-28 cache hint of its resources/read results (overrides the server's `cache`). */
+  cache?: CacheHint;
   read: (uri: string, ctx: Ctx) => MaybePromise<ResourceReturn>;
 }
 
@@ -93,6 +96,8 @@ export interface ResourceTemplateDefinition<Vars = Record<string, string | strin
   subscribe?: boolean;
   scopes?: string[];
   enabled?: boolean;
+  /** 2026-07-28 cache hint of the resources/read results of its URIs (overrides the server's `cache`). */
+  cache?: CacheHint;
   /** Validates the extracted variables; a failure is -32602. */
   validateParams?: ValidateFn;
   read: (vars: Vars, uri: string, ctx: Ctx) => MaybePromise<ResourceReturn>;

@@ -6,6 +6,8 @@ export interface FormSpec {
   message: string;
   schema: JsonSchema;
   validate?: ValidateFn;
+  /** Its key in a 2026-07-28 `inputRequests` (the manifest's name; default: the property name). */
+  key?: string;
 }
 
 /**
@@ -16,7 +18,7 @@ export function attachForms<C extends Context<any>>(ctx: C, forms: Record<string
   const elicit: Record<string, (message?: string) => Promise<unknown>> = {};
   for (const [name, form] of Object.entries(forms)) {
     elicit[name] = (message?: string) =>
-      ctx.elicitForm(message ?? form.message, form.schema, form.validate ? { validate: form.validate } : {});
+      ctx.elicitForm(message ?? form.message, form.schema, form.validate ? { validate: form.validate, key: form.key ?? name } : { key: form.key ?? name });
   }
   return Object.assign(ctx, { elicit });
 }

@@ -22,6 +22,8 @@ export async function serveStdio(server: McpServer<any>, options: ServeStdioOpti
   const shutdown = (code: number) => {
     shuttingDown ??= (async () => {
       transport.pause();
+      // 2026-07-28 listen streams stay open until told: end them, so the drain can finish.
+      server.listeners.closeAll();
       await session.peer.drain();
       // Let the last responses reach the pipe before closing (bounded: a reader that
       // stopped reading must not keep the process alive).

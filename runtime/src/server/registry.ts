@@ -96,4 +96,17 @@ export class Registry<T extends { enabled?: boolean }> {
     }
     return v;
   }
+
+  /** The cached view without the items `keep` refuses (per caller: nothing new is cached). */
+  viewWhere<V>(viewKey: string, project: (def: T) => V, keep: (def: T) => boolean): V[] {
+    const all = this.view(viewKey, project);
+    const out: V[] = [];
+    let i = 0;
+    for (const e of this.entries.values()) {
+      if (!e.enabled) continue;
+      if (keep(e.def)) out.push(all[i]!);
+      i++;
+    }
+    return out.length === all.length ? all : out;
+  }
 }

@@ -5,6 +5,7 @@ import type { Features } from "../protocol/versions.js";
 import type { Context } from "./context.js";
 import type { ResourceReturn } from "./definitions.js";
 import type { McpServer, ResourceEntry, TemplateEntry } from "./server.js";
+import { hidesFrom, holds } from "./scopes.js";
 import { formatIssues } from "./validation.js";
 
 export function resourceView(d: ResourceEntry, f: Features): Resource {
@@ -32,8 +33,12 @@ function copyCommon(target: any, d: any, f: Features): void {
 
 /** Static resources plus whatever templates with a `list` hook enumerate. */
 export async function listResources(server: McpServer<any>, f: Features, viewKey: string, ctx: Context<any>): Promise<readonly Resource[]> {
-  const statics = server.resources.view(viewKey, (d) => resourceView(d, f));
-  const listers = [...server.templates.enabledDefs()].filter((t) => t.def.list);
+  const auth = ctx.auth;
+  const hide = hidesFrom(server, auth);
+  const statics = hide
+    ? server.resources.viewWhere(viewKey, (d) => resourceView(d, f), (d) => holds(auth, d.scopes))
+    : server.resources.view(viewKey, (d) => resourceView(d, f));
+  const listers = [...server.templates.enabledDefs()].filter((t) => t.def.list && (!hide || holds(auth, t.def.scopes)));
   if (listers.length === 0) return statics;
   const extra: Resource[] = [];
   for (const t of listers) {

@@ -1,3 +1,4 @@
+import type { AuthOptions } from "../auth/types.js";
 import type { Implementation, ServerCapabilities } from "../protocol/types.js";
 import type { ServeHttpOptions } from "../transports/http/node.js";
 import type { Transport } from "../transports/transport.js";
@@ -9,7 +10,10 @@ import type {
   ResourceTemplateDefinition,
   ToolDefinition,
 } from "./definitions.js";
+import type { CacheOptions } from "./modern.js";
 import { Registry, type Registered } from "./registry.js";
+import type { RequestStateOptions } from "./request-state.js";
+import { SubscriptionHub } from "./subscriptions.js";
 import { ServerSession } from "./session.js";
 import { UriTemplate } from "./uri-template.js";
 import { LazyValidator } from "./validation.js";
@@ -53,6 +57,17 @@ export interface ServerOptions<App = unknown, Items extends ItemHandles = ItemHa
   lifespan?: Lifespan<App, Items>;
   /** Defaults for `--http` (the manifest's `http:`); command-line flags override them. */
   http?: ServeHttpOptions;
+  /**
+   * Protects the server wherever it is served over HTTP (the manifest's `auth:`): every
+   * HTTP handler made for it checks tokens, unless given its own `auth` (or `false`).
+   * Lists hide items whose `scopes` an authenticated caller lacks unless
+   * `hideUnauthorized: false`. Not used on stdio.
+   */
+  auth?: AuthOptions | false;
+  /** Cache hints (`ttlMs`, `cacheScope`) of 2026-07-28 lists, reads and discovery (default: 0 ms, private). */
+  cache?: CacheOptions;
+  /** How 2026-07-28 input-required round trips seal their `requestState` (secret, lifetime). */
+  requestState?: RequestStateOptions;
   /** Errors with no one to answer (a handler crash behind a -32603, a failed send). */
   onerror?: (error: Error) => void;
 }
@@ -81,6 +96,8 @@ export class McpServer<App = unknown, Items extends ItemHandles = ItemHandles> {
   readonly middleware: Middleware[] = [];
   readonly rawRequestHandlers = new Map<string, RawRequestHandler>();
   readonly rawNotificationHandlers = new Map<string, RawNotificationHandler>();
+  /** Open 2026-07-28 `subscriptions/listen` streams. */
+  readonly listeners = new SubscriptionHub();
 
   /** @internal */ readonly tools = new Registry<ToolEntry & { enabled?: boolean }>(() => this.listChanged("tools"));
   /** @internal */ readonly resources = new Registry<ResourceEntry>(() => this.listChanged("resources"));
@@ -218,6 +235,7 @@ export class McpServer<App = unknown, Items extends ItemHandles = ItemHandles> {
 
   /** Closes every session, then runs the lifespan's stop hook. */
   async close(): Promise<void> {
+    this.listeners.closeAll();
     await Promise.allSettled([...this.sessions].map((s) => s.close()));
     if (this.stopped) return;
     this.stopped = true;
@@ -231,6 +249,7 @@ export class McpServer<App = unknown, Items extends ItemHandles = ItemHandles> {
   async notifyResourceUpdated(uri: string): Promise<void> {
     const sends: Promise<void>[] = [];
     for (const s of this.sessions) if (s.isSubscribed(uri)) sends.push(s.peer.notify("notifications/resources/updated", { uri }));
+    this.listeners.resourceUpdated(uri);
     await Promise.all(sends);
   }
 
@@ -242,6 +261,7 @@ export class McpServer<App = unknown, Items extends ItemHandles = ItemHandles> {
         const kinds = [...this.pendingListChanges];
         this.pendingListChanges.clear();
         for (const s of this.sessions) for (const k of kinds) s.sendListChanged(k);
+        for (const k of kinds) this.listeners.listChanged(k);
       });
     }
     this.pendingListChanges.add(kind);

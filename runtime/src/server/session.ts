@@ -15,7 +15,10 @@ import {
   type Features,
 } from "../protocol/versions.js";
 import { Context } from "./context.js";
+import { dispatchModern, isModernRequest, type ModernEnvelope } from "./modern.js";
 import { paginate } from "./pagination.js";
+import type { Registry } from "./registry.js";
+import { checkItemScopes, hidesFrom, holds } from "./scopes.js";
 import { complete, getPrompt, promptView } from "./prompts.js";
 import { canSubscribe, listResources, readResource, templateView } from "./resources.js";
 import type { McpServer } from "./server.js";
@@ -41,15 +44,15 @@ const NEEDS: Record<string, "tools" | "resources" | "prompts" | "completions" | 
 const BUILTINS: Record<string, Builtin> = {
   initialize: (s, p) => s.initialize(p),
   ping: () => ({}),
-  "tools/list": (s, p) => s.list(p, "tools", s.server.tools.view(s.protocolVersion, (e) => toolView(e, s.features))),
+  "tools/list": (s, p, ctx) => s.list(p, "tools", s.visible(s.server.tools, ctx, (e) => toolView(e, s.features), (e) => e.def.scopes)),
   "tools/call": (s, p, ctx) => callTool(s.server, p, ctx, s.features),
   "resources/list": async (s, p, ctx) => s.list(p, "resources", await listResources(s.server, s.features, s.protocolVersion, ctx)),
-  "resources/templates/list": (s, p) =>
-    s.list(p, "resourceTemplates", s.server.templates.view(s.protocolVersion, (e) => templateView(e, s.features))),
+  "resources/templates/list": (s, p, ctx) =>
+    s.list(p, "resourceTemplates", s.visible(s.server.templates, ctx, (e) => templateView(e, s.features), (e) => e.def.scopes)),
   "resources/read": (s, p, ctx) => readResource(s.server, p.uri, ctx),
   "resources/subscribe": (s, p) => s.subscribe(p.uri, true),
   "resources/unsubscribe": (s, p) => s.subscribe(p.uri, false),
-  "prompts/list": (s, p) => s.list(p, "prompts", s.server.prompts.view(s.protocolVersion, (d) => promptView(d, s.features))),
+  "prompts/list": (s, p, ctx) => s.list(p, "prompts", s.visible(s.server.prompts, ctx, (d) => promptView(d, s.features), (d) => d.scopes)),
   "prompts/get": (s, p, ctx) => getPrompt(s.server, p, ctx),
   "completion/complete": (s, p, ctx) => complete(s.server, p, ctx),
   "logging/setLevel": (s, p) => s.setLogLevel(p.level),
@@ -85,6 +88,8 @@ export class ServerSession {
   private readonly subscriptions = new Set<string>();
   /** Serving one stateless HTTP request: nothing can be sent to the client outside its reply. */
   stateless = false;
+  /** Set on the per-request view that serves a 2026-07-28 request (see modern.ts). */
+  readonly modern?: ModernEnvelope;
   /** Called after anything in `state()` changes (HTTP transports persist it). */
   onStateChange?: (session: ServerSession) => void;
 
@@ -114,6 +119,8 @@ export class ServerSession {
 
   private dispatch(params: Record<string, unknown>, req: IncomingRequest): unknown {
     const method = req.method;
+    // A request of the 2026-07-28 era is served on its own, whatever this session is.
+    if (isModernRequest(method, params)) return dispatchModern(this, params, req);
     if (!this.initialized && method !== "initialize" && method !== "ping") {
       throw new McpError(ErrorCode.InvalidRequest, `Received '${method}' before initialize: the client must initialize the session first`);
     }
@@ -126,7 +133,20 @@ export class ServerSession {
         throw new McpError(ErrorCode.MethodNotFound, `Method not found: ${method} (the server has no ${needs})`);
       }
     }
-    const ctx = new Context<any>(this, req);
+    return this.invoke(method, params, req, new Context<any>(this, req));
+  }
+
+  /**
+   * @internal Runs a method's handler (the author's raw one, else the built-in) through
+   * the middleware, on this session or on a per-request view of it (2026-07-28).
+   */
+  invoke(method: string, params: Record<string, unknown>, req: IncomingRequest, ctx: Context<any>): unknown {
+    const raw = this.server.rawRequestHandlers.get(method);
+    const builtin = raw ? undefined : BUILTINS[method];
+    if (!raw && !builtin) throw new McpError(ErrorCode.MethodNotFound, `Method not found: ${method}`);
+    // Per-item scopes, for an authenticated caller (Streamable HTTP refuses earlier, with a 403).
+    const auth = req.extra?.authInfo;
+    if (auth && builtin) checkItemScopes(this.server, method, params, auth);
     const mws = this.server.middleware;
     if (mws.length === 0) return raw ? raw(params, ctx) : builtin!(this, params, ctx);
     // Middleware may replace `request.params`; the handler gets what is there at the end.
@@ -198,6 +218,13 @@ export class ServerSession {
     if (websiteUrl !== undefined && this.features.icons) info.websiteUrl = websiteUrl;
     if (icons !== undefined && this.features.icons) info.icons = icons;
     return info;
+  }
+
+  /** @internal A list's items, without those an authenticated caller lacks the scopes for (unless configured not to hide). */
+  visible<T extends { enabled?: boolean }, V>(registry: Registry<T>, ctx: Context<any>, project: (def: T) => V, scopesOf: (def: T) => string[] | undefined): readonly V[] {
+    const auth = ctx.auth;
+    if (!hidesFrom(this.server, auth)) return registry.view(this.protocolVersion, project);
+    return registry.viewWhere(this.protocolVersion, project, (d) => holds(auth, scopesOf(d)));
   }
 
   /** @internal One page of a list result. */

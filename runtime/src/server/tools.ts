@@ -26,43 +26,46 @@ const errorResult = (text: string, content?: ContentBlock[]): CallToolResult => 
 
 /**
  * tools/call: validation failures and handler exceptions become `isError` results the
- * model can read and act on; only an unknown tool is a protocol error.
+ * model can read and act on; only an unknown tool is a protocol error. One async
+ * frame, and no await on what is already a value: this is the hottest path there is.
  */
 export async function callTool(server: McpServer<any>, params: Record<string, unknown>, ctx: Context<any>, f: Features): Promise<CallToolResult> {
-  return forVersion(await runTool(server, params, ctx), f);
-}
-
-async function runTool(server: McpServer<any>, params: Record<string, unknown>, ctx: Context<any>): Promise<CallToolResult> {
   const name = params.name;
   if (typeof name !== "string") throw invalidParams("tools/call needs a string 'name'");
   const entry = server.tools.get(name);
   if (!entry) throw invalidParams(`Unknown tool: ${name}`);
   const args = params.arguments ?? {};
   if (typeof args !== "object" || args === null || Array.isArray(args)) {
-    return errorResult(`Input validation error: arguments of tool '${name}' must be an object`);
+    return forVersion(errorResult(`Input validation error: arguments of tool '${name}' must be an object`), f);
   }
-  const inputProblem = await entry.input.check(args);
-  if (inputProblem) return errorResult(`Input validation error for tool '${name}':\n${inputProblem}`);
+  let inputProblem = entry.input.check(args);
+  if (inputProblem instanceof Promise) inputProblem = await inputProblem;
+  if (inputProblem) return forVersion(errorResult(`Input validation error for tool '${name}':\n${inputProblem}`), f);
 
   let value: unknown;
   try {
-    value = await entry.def.handler(args, ctx);
+    value = entry.def.handler(args, ctx);
+    if (isThenable(value)) value = await value;
   } catch (error) {
-    if (error instanceof ToolError) return errorResult(error.message, error.content);
+    if (error instanceof ToolError) return forVersion(errorResult(error.message, error.content), f);
     if (error instanceof McpError && error.code !== ErrorCode.InternalError) throw error;
     const message = error instanceof Error ? error.message : String(error);
-    return errorResult(`Error executing tool ${name}: ${message}`);
+    return forVersion(errorResult(`Error executing tool ${name}: ${message}`), f);
   }
   const result = toResult(entry, value);
-  if (result.isError) return result; // error results are never checked against outputSchema
-  if (entry.output) {
-    const outputProblem = await entry.output.check(result.structuredContent);
+  // Error results are never checked against outputSchema.
+  if (!result.isError && entry.output) {
+    let outputProblem = entry.output.check(result.structuredContent);
+    if (outputProblem instanceof Promise) outputProblem = await outputProblem;
     if (outputProblem) {
       throw new McpError(ErrorCode.InternalError, `Tool '${name}' returned output that does not match its outputSchema:\n${outputProblem}`);
     }
   }
-  return result;
+  return forVersion(result, f);
 }
+
+const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+  typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
 
 /** A result as the negotiated revision can carry it (error results included). */
 function forVersion(result: CallToolResult, f: Features): CallToolResult {

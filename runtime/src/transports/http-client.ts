@@ -2,6 +2,9 @@ import { ErrorCode, McpError, type JsonRpcMessage, type RequestId } from "../pro
 import { SseParser, pumpSse, type SseEvent } from "./sse-parser.js";
 import type { Transport, TransportSink } from "./transport.js";
 import type { AuthProvider } from "../client/oauth/provider.js";
+import { paramHeaders, type McpHeaderDeclaration } from "../protocol/mcp-headers.js";
+import { META } from "../protocol/types.js";
+import { isModernVersion } from "../protocol/versions.js";
 
 /*
  * Client side of the Streamable HTTP transport (revisions 2025-03-26 to 2025-11-25):
@@ -85,6 +88,12 @@ export class StreamableHttpClientTransport implements Transport {
   private standaloneStarted = false;
   /** The Authorization value each response's request carried (for the auth provider). */
   private readonly sentAuth = new WeakMap<Response, string>();
+  /** 2026-07-28: `x-mcp-header` declarations by tool, for the Mcp-Param-* headers of tools/call. */
+  private toolHeaders = new Map<string, McpHeaderDeclaration[]>();
+  /** 2026-07-28 requests in flight: closing one's stream (abort) cancels it. */
+  private readonly modernRequests = new Map<RequestId, AbortController>();
+  /** Whether 2026-07-28 requests were sent (and no initialize): no session, no GET stream. */
+  private modern = false;
 
   constructor(
     url: string | URL,
@@ -116,8 +125,25 @@ export class StreamableHttpClientTransport implements Transport {
     if (!this.sentInitialize) this.openStandalone();
   }
 
+  /** 2026-07-28: the `x-mcp-header` declarations of the listed tools (McpClient sets them). */
+  setToolHeaders(headers: Map<string, McpHeaderDeclaration[]>): void {
+    this.toolHeaders = headers;
+  }
+
   async send(message: JsonRpcMessage | JsonRpcMessage[]): Promise<void> {
     if (this.closed) throw new McpError(ErrorCode.ConnectionClosed, "Transport closed");
+    if (!Array.isArray(message)) {
+      const version = modernVersionOf(message);
+      if (version) return this.sendModern(message, version);
+      if (this.modern && "method" in message && message.method === "notifications/cancelled") {
+        // 2026-07-28 over HTTP: closing the request's stream is the cancellation.
+        const id = (message.params as { requestId?: RequestId } | undefined)?.requestId;
+        const controller = id === undefined ? undefined : this.modernRequests.get(id);
+        if (id !== undefined) this.modernRequests.delete(id);
+        controller?.abort(new McpError(ErrorCode.ConnectionClosed, "Request cancelled"));
+        return;
+      }
+    }
     const messages = Array.isArray(message) ? message : [message];
     const ids = requestIdsOf(messages);
     const isInit = messages.some((m) => "method" in m && m.method === "initialize");
@@ -196,6 +222,92 @@ export class StreamableHttpClientTransport implements Transport {
     await response.body?.cancel().catch(() => {});
     const why = response.status === 202 ? "202 Accepted with no reply" : `unexpected Content-Type ${JSON.stringify(type)}`;
     this.fail(ids, `the server answered POST ${this.url} with ${why}`, { httpStatus: response.status });
+  }
+
+  /**
+   * One 2026-07-28 message: a stateless POST with the headers the body implies
+   * (MCP-Protocol-Version, Mcp-Method, Mcp-Name, Mcp-Param-*), no session; the reply is
+   * JSON or an SSE stream, and aborting that stream cancels the request.
+   */
+  private async sendModern(message: JsonRpcMessage, version: string): Promise<void> {
+    this.modern = true;
+    const m = message as { id?: RequestId; method: string; params?: Record<string, unknown> };
+    const headers: Record<string, string> = {
+      accept: "application/json, text/event-stream",
+      "content-type": "application/json",
+      "mcp-protocol-version": version,
+      "mcp-method": m.method,
+    };
+    const p = m.params ?? {};
+    const name = m.method === "resources/read" ? p.uri : m.method === "tools/call" || m.method === "prompts/get" ? p.name : undefined;
+    if (typeof name === "string") headers["mcp-name"] = name;
+    if (m.method === "tools/call" && typeof p.name === "string") {
+      const decls = this.toolHeaders.get(p.name);
+      if (decls) Object.assign(headers, paramHeaders(decls, p.arguments ?? {}));
+    }
+    const ids = m.id === undefined ? [] : [m.id];
+    const controller = new AbortController();
+    const onClose = () => controller.abort(this.abort.signal.reason);
+    this.abort.signal.addEventListener("abort", onClose, { once: true });
+    if (m.id !== undefined) this.modernRequests.set(m.id, controller);
+    const cleanup = () => {
+      this.abort.signal.removeEventListener("abort", onClose);
+      if (m.id !== undefined && this.modernRequests.get(m.id) === controller) this.modernRequests.delete(m.id);
+    };
+    const signal = controller.signal;
+    let response: Response;
+    try {
+      const post = () => this.fetchWith("POST", signal, headers, JSON.stringify(message));
+      response = await post();
+      // Refused for want of (enough) authorization: let the provider fix that, then resend.
+      const provider = this.options.authProvider;
+      for (let round = 0; provider && round < MAX_AUTH_ROUNDS && isAuthChallenge(response); round++) {
+        await response.body?.cancel().catch(() => {});
+        const retry = await provider.handleChallenge({
+          url: this.url,
+          status: response.status,
+          wwwAuthenticate: response.headers.get("www-authenticate"),
+          sentAuthorization: this.sentAuth.get(response),
+          signal,
+        });
+        if (!retry) break;
+        response = await post();
+      }
+    } catch (error) {
+      cleanup();
+      if (this.closed || signal.aborted) return;
+      return this.fail(ids, `POST ${this.url} failed: ${errorText(error)}`, {});
+    }
+    try {
+      if (ids.length === 0) {
+        await response.body?.cancel().catch(() => {});
+        if (!response.ok) this.fail(ids, `HTTP ${response.status} from POST ${this.url}`, { httpStatus: response.status });
+        return;
+      }
+      const type = mediaType(response.headers.get("content-type"));
+      const state: StreamState = { pending: new Set(ids), standalone: false, attempts: 0, signal };
+      if (response.ok && type === "text/event-stream") {
+        await this.runStream(state, response);
+        return;
+      }
+      const body = await response.text().catch(() => "");
+      // A JSON-RPC answer for this request is the server's answer, whatever the status
+      // (2026-07-28 errors come with 400 or 404 and carry data the caller needs).
+      const own = type === "application/json" ? jsonRpcErrorIn(body) : undefined;
+      if (response.ok && type === "application/json") {
+        this.deliver(body, state);
+        this.failPending(state, `the server's JSON reply (HTTP ${response.status}) did not answer this request`, { httpStatus: response.status });
+        return;
+      }
+      if (own && own.id === m.id) {
+        this.deliver(body, state);
+        return;
+      }
+      const detail = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""} from POST ${this.url}${body ? `: ${body.slice(0, 500)}` : ""}`;
+      this.fail(ids, detail, { httpStatus: response.status, body: body.slice(0, MAX_BODY_IN_ERROR) }, body);
+    } finally {
+      cleanup();
+    }
   }
 
   /** Ends the session on the server with DELETE (a 405 means the server does not allow that). */
@@ -375,6 +487,14 @@ export async function buildHeaders(option: HeadersOption | undefined, ours: Reco
   const headers = new Headers(typeof option === "function" ? await option() : option);
   for (const [name, value] of Object.entries(ours)) headers.set(name, value);
   return headers;
+}
+
+/** The 2026-07-28 version a message's `_meta` claims, if it is a request of that era. */
+function modernVersionOf(message: JsonRpcMessage): string | undefined {
+  if (!("method" in message)) return undefined;
+  const meta = (message.params as { _meta?: Record<string, unknown> } | undefined)?._meta;
+  const v = meta?.[META.protocolVersion];
+  return isModernVersion(v) ? v : undefined;
 }
 
 /** 401, or 403 with a challenge (a 403 without one, say for a bad Origin, is no auth matter). */

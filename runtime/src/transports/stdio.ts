@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import type { Readable, Writable } from "node:stream";
 import type { JsonRpcMessage } from "../protocol/jsonrpc.js";
 import { LineReader } from "./line-reader.js";
@@ -21,9 +21,11 @@ export interface StdioServerOptions {
 type WriteFn = (chunk: string, callback?: (error?: Error | null) => void) => boolean;
 
 /**
- * Server side of stdio: newline-delimited JSON on stdin/stdout, one write per message.
- * End of input does not close the session by itself: `inputEnded` resolves, and the
- * owner lets in-flight requests answer before closing (see `serveStdio`).
+ * Server side of stdio: newline-delimited JSON on stdin/stdout. Messages sent in one
+ * turn of the event loop leave in one write (a pipe write is a system call, and
+ * answers to a chunk of requests are ready together). End of input does not close the
+ * session by itself: `inputEnded` resolves, and the owner lets in-flight requests
+ * answer before closing (see `serveStdio`).
  */
 export class StdioServerTransport implements Transport {
   readonly inputEnded: Promise<void>;
@@ -42,6 +44,13 @@ export class StdioServerTransport implements Transport {
   };
   private readonly onData = (chunk: Buffer) => this.reader!.push(chunk);
   private reader?: LineReader;
+  /** Lines sent this turn, written together once the turn's other work is done. */
+  private out = "";
+  private readonly flushOut = () => {
+    const text = this.out;
+    this.out = "";
+    if (text !== "" && !this.outputBroken) this.write(text);
+  };
 
   constructor(private readonly options: StdioServerOptions = {}) {
     this.stdin = options.stdin ?? process.stdin;
@@ -64,7 +73,11 @@ export class StdioServerTransport implements Transport {
 
   send(message: JsonRpcMessage | JsonRpcMessage[]): void {
     if (this.closed || this.outputBroken) return;
-    this.write(JSON.stringify(message) + "\n");
+    const line = JSON.stringify(message) + "\n";
+    // process.nextTick runs once the current callback and every promise job it queued
+    // are done: replies to a whole chunk of requests go out in one write.
+    if (this.out === "") process.nextTick(this.flushOut);
+    this.out += line;
   }
 
   /**
@@ -74,6 +87,7 @@ export class StdioServerTransport implements Transport {
    */
   flush(): Promise<void> {
     return new Promise((resolve) => {
+      this.flushOut();
       if (this.outputBroken) return resolve();
       try {
         this.write("", () => resolve());
@@ -136,9 +150,11 @@ export class StdioClientTransport implements Transport {
     return this.child?.stderr;
   }
 
-  start(sink: TransportSink): Promise<void> {
+  async start(sink: TransportSink): Promise<void> {
     this.sink = sink;
     const o = this.options;
+    // Loaded here, not at the top: a server importing the runtime never needs it.
+    const { spawn } = await import("node:child_process");
     return new Promise((resolve, reject) => {
       const child = spawn(o.command, o.args ?? [], {
         cwd: o.cwd,

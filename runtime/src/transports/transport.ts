@@ -10,13 +10,23 @@ export interface MessageExtra {
   headers?: Record<string, string | string[] | undefined>;
 }
 
-/** Identity of the caller, filled in by the auth layer of HTTP transports. */
+/** Identity of the caller, filled in by the auth layer of HTTP transports (`ctx.auth`). */
 export interface AuthInfo {
+  /** The access token as presented (absent for API keys). */
   token?: string;
+  /** Who the token is about (`sub`). */
   subject?: string;
+  /** The OAuth client it was issued to (`client_id`, `azp`). */
   clientId?: string;
+  /** Scopes granted (`scope` / `scp`). */
   scopes: string[];
+  /** Expiry, in seconds since the epoch (`exp`). */
   expiresAt?: number;
+  /** The token's issuer (`iss`). */
+  issuer?: string;
+  /** The audiences it was issued for (`aud`). */
+  audience?: string[];
+  /** Every claim of a JWT, or the introspection response. */
   claims?: Record<string, unknown>;
   [key: string]: unknown;
 }

@@ -61,6 +61,17 @@ export class McpgenConformanceClient {
     );
   }
 
+  /** Mirrors its region argument into the Mcp-Param-Region header (x-mcp-header); a 2026-07-28 request whose header disagrees with the body is refused with -32020 */
+  async testCustomHeader(
+    input: T.TestCustomHeaderInput,
+    options?: CallOptions,
+  ): Promise<CallToolResult> {
+    return checkToolResult(
+      "test_custom_header",
+      await this.mcp.callTool("test_custom_header", input, options),
+    );
+  }
+
   /** A tool that appears 2 seconds after the server starts */
   async testDynamicTool(
     input: T.TestDynamicToolInput,
@@ -142,6 +153,148 @@ export class McpgenConformanceClient {
     );
   }
 
+  /** Asks only for what the client declared (elicitation, sampling, roots) */
+  async testInputRequiredResultCapabilities(
+    input: T.TestInputRequiredResultCapabilitiesInput,
+    options?: CallOptions,
+  ): Promise<CallToolResult> {
+    return checkToolResult(
+      "test_input_required_result_capabilities",
+      await this.mcp.callTool(
+        "test_input_required_result_capabilities",
+        input,
+        options,
+      ),
+    );
+  }
+
+  /** Asks the user's name (input_required with one elicitation), then greets them */
+  async testInputRequiredResultElicitation(
+    input: T.TestInputRequiredResultElicitationInput,
+    options?: CallOptions,
+  ): Promise<CallToolResult> {
+    return checkToolResult(
+      "test_input_required_result_elicitation",
+      await this.mcp.callTool(
+        "test_input_required_result_elicitation",
+        input,
+        options,
+      ),
+    );
+  }
+
+  /** Asks for the client's roots (input_required with one roots/list request) */
+  async testInputRequiredResultListRoots(
+    input: T.TestInputRequiredResultListRootsInput,
+    options?: CallOptions,
+  ): Promise<CallToolResult> {
+    return checkToolResult(
+      "test_input_required_result_list_roots",
+      await this.mcp.callTool(
+        "test_input_required_result_list_roots",
+        input,
+        options,
+      ),
+    );
+  }
+
+  /** Asks two questions in two rounds (the first answer travels in requestState) */
+  async testInputRequiredResultMultiRound(
+    input: T.TestInputRequiredResultMultiRoundInput,
+    options?: CallOptions,
+  ): Promise<CallToolResult> {
+    return checkToolResult(
+      "test_input_required_result_multi_round",
+      await this.mcp.callTool(
+        "test_input_required_result_multi_round",
+        input,
+        options,
+      ),
+    );
+  }
+
+  /** Asks for a name, a greeting from the model and the roots in one round */
+  async testInputRequiredResultMultipleInputs(
+    input: T.TestInputRequiredResultMultipleInputsInput,
+    options?: CallOptions,
+  ): Promise<CallToolResult> {
+    return checkToolResult(
+      "test_input_required_result_multiple_inputs",
+      await this.mcp.callTool(
+        "test_input_required_result_multiple_inputs",
+        input,
+        options,
+      ),
+    );
+  }
+
+  /** Carries data across rounds in the sealed requestState and confirms it came back intact */
+  async testInputRequiredResultRequestState(
+    input: T.TestInputRequiredResultRequestStateInput,
+    options?: CallOptions,
+  ): Promise<CallToolResult> {
+    return checkToolResult(
+      "test_input_required_result_request_state",
+      await this.mcp.callTool(
+        "test_input_required_result_request_state",
+        input,
+        options,
+      ),
+    );
+  }
+
+  /** Asks the client's model a question (input_required with one sampling request) */
+  async testInputRequiredResultSampling(
+    input: T.TestInputRequiredResultSamplingInput,
+    options?: CallOptions,
+  ): Promise<CallToolResult> {
+    return checkToolResult(
+      "test_input_required_result_sampling",
+      await this.mcp.callTool(
+        "test_input_required_result_sampling",
+        input,
+        options,
+      ),
+    );
+  }
+
+  /** Round trip whose requestState is HMAC-sealed; an altered state is refused with -32602 */
+  async testInputRequiredResultTamperedState(
+    input: T.TestInputRequiredResultTamperedStateInput,
+    options?: CallOptions,
+  ): Promise<CallToolResult> {
+    return checkToolResult(
+      "test_input_required_result_tampered_state",
+      await this.mcp.callTool(
+        "test_input_required_result_tampered_state",
+        input,
+        options,
+      ),
+    );
+  }
+
+  /** Logs three messages; a 2026-07-28 client gets them only when its request's _meta sets io.modelcontextprotocol/logLevel */
+  async testLoggingTool(
+    input: T.TestLoggingToolInput,
+    options?: CallOptions,
+  ): Promise<CallToolResult> {
+    return checkToolResult(
+      "test_logging_tool",
+      await this.mcp.callTool("test_logging_tool", input, options),
+    );
+  }
+
+  /** Needs the client's sampling capability; a client without it gets -32021 */
+  async testMissingCapability(
+    input: T.TestMissingCapabilityInput,
+    options?: CallOptions,
+  ): Promise<CallToolResult> {
+    return checkToolResult(
+      "test_missing_capability",
+      await this.mcp.callTool("test_missing_capability", input, options),
+    );
+  }
+
   /** Tests response with multiple content types (text, image, resource) */
   async testMultipleContentTypes(
     input: T.TestMultipleContentTypesInput,
@@ -186,6 +339,28 @@ export class McpgenConformanceClient {
     );
   }
 
+  /** Elicits while the call is running: a session-era client gets an elicitation/create request on the call's stream, a 2026-07-28 client an input_required result (never a request) */
+  async testStreamingElicitation(
+    input: T.TestStreamingElicitationInput,
+    options?: CallOptions,
+  ): Promise<CallToolResult> {
+    return checkToolResult(
+      "test_streaming_elicitation",
+      await this.mcp.callTool("test_streaming_elicitation", input, options),
+    );
+  }
+
+  /** A tool that test_trigger_tool_change switches on and off */
+  async testToggledTool(
+    input: T.TestToggledToolInput,
+    options?: CallOptions,
+  ): Promise<CallToolResult> {
+    return checkToolResult(
+      "test_toggled_tool",
+      await this.mcp.callTool("test_toggled_tool", input, options),
+    );
+  }
+
   /** Tests tool that emits log messages during execution */
   async testToolWithLogging(
     input: T.TestToolWithLoggingInput,
@@ -205,6 +380,28 @@ export class McpgenConformanceClient {
     return checkToolResult(
       "test_tool_with_progress",
       await this.mcp.callTool("test_tool_with_progress", input, options),
+    );
+  }
+
+  /** Switches test_toggled_prompt on or off, so the prompt list changes (list_changed) */
+  async testTriggerPromptChange(
+    input: T.TestTriggerPromptChangeInput,
+    options?: CallOptions,
+  ): Promise<CallToolResult> {
+    return checkToolResult(
+      "test_trigger_prompt_change",
+      await this.mcp.callTool("test_trigger_prompt_change", input, options),
+    );
+  }
+
+  /** Switches test_toggled_tool on or off, so the tool list changes (list_changed) */
+  async testTriggerToolChange(
+    input: T.TestTriggerToolChangeInput,
+    options?: CallOptions,
+  ): Promise<CallToolResult> {
+    return checkToolResult(
+      "test_trigger_tool_change",
+      await this.mcp.callTool("test_trigger_tool_change", input, options),
     );
   }
 
@@ -246,6 +443,18 @@ export class McpgenConformanceClient {
   ): Promise<GetPromptResult> {
     return this.mcp.getPrompt(
       "test_dynamic_prompt",
+      args as unknown as Record<string, string>,
+      options,
+    );
+  }
+
+  /** Asks the user for context (input_required on prompts/get), then builds the prompt with it */
+  getTestInputRequiredResultPrompt(
+    args: T.TestInputRequiredResultPromptArgs = {},
+    options?: CallOptions,
+  ): Promise<GetPromptResult> {
+    return this.mcp.getPrompt(
+      "test_input_required_result_prompt",
       args as unknown as Record<string, string>,
       options,
     );
@@ -294,6 +503,18 @@ export class McpgenConformanceClient {
   ): Promise<GetPromptResult> {
     return this.mcp.getPrompt(
       "test_simple_prompt",
+      args as unknown as Record<string, string>,
+      options,
+    );
+  }
+
+  /** A prompt that test_trigger_prompt_change switches on and off */
+  getTestToggledPrompt(
+    args: T.TestToggledPromptArgs = {},
+    options?: CallOptions,
+  ): Promise<GetPromptResult> {
+    return this.mcp.getPrompt(
+      "test_toggled_prompt",
       args as unknown as Record<string, string>,
       options,
     );

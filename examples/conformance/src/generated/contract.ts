@@ -33,6 +33,7 @@ export interface ServerItems {
   readonly tools: {
     readonly json_schema_2020_12_tool: Registered;
     readonly test_audio_content: Registered;
+    readonly test_custom_header: Registered;
     readonly test_dynamic_tool: Registered;
     readonly test_elicitation: Registered;
     readonly test_elicitation_sep1034_defaults: Registered;
@@ -40,12 +41,26 @@ export interface ServerItems {
     readonly test_embedded_resource: Registered;
     readonly test_error_handling: Registered;
     readonly test_image_content: Registered;
+    readonly test_input_required_result_capabilities: Registered;
+    readonly test_input_required_result_elicitation: Registered;
+    readonly test_input_required_result_list_roots: Registered;
+    readonly test_input_required_result_multi_round: Registered;
+    readonly test_input_required_result_multiple_inputs: Registered;
+    readonly test_input_required_result_request_state: Registered;
+    readonly test_input_required_result_sampling: Registered;
+    readonly test_input_required_result_tampered_state: Registered;
+    readonly test_logging_tool: Registered;
+    readonly test_missing_capability: Registered;
     readonly test_multiple_content_types: Registered;
     readonly test_reconnection: Registered;
     readonly test_sampling: Registered;
     readonly test_simple_text: Registered;
+    readonly test_streaming_elicitation: Registered;
+    readonly test_toggled_tool: Registered;
     readonly test_tool_with_logging: Registered;
     readonly test_tool_with_progress: Registered;
+    readonly test_trigger_prompt_change: Registered;
+    readonly test_trigger_tool_change: Registered;
   };
   readonly resources: {
     readonly "dynamic-resource": Registered;
@@ -56,10 +71,12 @@ export interface ServerItems {
   };
   readonly prompts: {
     readonly test_dynamic_prompt: Registered;
+    readonly test_input_required_result_prompt: Registered;
     readonly test_prompt_with_arguments: Registered;
     readonly test_prompt_with_embedded_resource: Registered;
     readonly test_prompt_with_image: Registered;
     readonly test_simple_prompt: Registered;
+    readonly test_toggled_prompt: Registered;
   };
 }
 
@@ -82,6 +99,12 @@ export type JsonSchema202012ToolHandler = (
 /** Handler of the 'test_audio_content' tool. */
 export type TestAudioContentHandler = (
   input: T.TestAudioContentInput,
+  ctx: ServerContext,
+) => MaybePromise<ToolReturn>;
+
+/** Handler of the 'test_custom_header' tool. */
+export type TestCustomHeaderHandler = (
+  input: T.TestCustomHeaderInput,
   ctx: ServerContext,
 ) => MaybePromise<ToolReturn>;
 
@@ -154,6 +177,124 @@ export type TestImageContentHandler = (
   ctx: ServerContext,
 ) => MaybePromise<ToolReturn>;
 
+/** Context of the 'test_input_required_result_capabilities' tool, with its elicitation questions. */
+export interface TestInputRequiredResultCapabilitiesContext extends ServerContext {
+  elicit: {
+    /** Asks: What is your name? */
+    userName(
+      message?: string,
+    ): Promise<ElicitResult<T.TestInputRequiredResultCapabilitiesUserName>>;
+  };
+}
+/** Handler of the 'test_input_required_result_capabilities' tool. */
+export type TestInputRequiredResultCapabilitiesHandler = (
+  input: T.TestInputRequiredResultCapabilitiesInput,
+  ctx: TestInputRequiredResultCapabilitiesContext,
+) => MaybePromise<ToolReturn>;
+
+/** Context of the 'test_input_required_result_elicitation' tool, with its elicitation questions. */
+export interface TestInputRequiredResultElicitationContext extends ServerContext {
+  elicit: {
+    /** Asks: What is your name? */
+    userName(
+      message?: string,
+    ): Promise<ElicitResult<T.TestInputRequiredResultElicitationUserName>>;
+  };
+}
+/** Handler of the 'test_input_required_result_elicitation' tool. */
+export type TestInputRequiredResultElicitationHandler = (
+  input: T.TestInputRequiredResultElicitationInput,
+  ctx: TestInputRequiredResultElicitationContext,
+) => MaybePromise<ToolReturn>;
+
+/** Handler of the 'test_input_required_result_list_roots' tool. */
+export type TestInputRequiredResultListRootsHandler = (
+  input: T.TestInputRequiredResultListRootsInput,
+  ctx: ServerContext,
+) => MaybePromise<ToolReturn>;
+
+/** Context of the 'test_input_required_result_multi_round' tool, with its elicitation questions. */
+export interface TestInputRequiredResultMultiRoundContext extends ServerContext {
+  elicit: {
+    /** Asks: Step 1: What is your name? */
+    step1(
+      message?: string,
+    ): Promise<ElicitResult<T.TestInputRequiredResultMultiRoundStep1>>;
+    /** Asks: Step 2: What is your favorite color? */
+    step2(
+      message?: string,
+    ): Promise<ElicitResult<T.TestInputRequiredResultMultiRoundStep2>>;
+  };
+}
+/** Handler of the 'test_input_required_result_multi_round' tool. */
+export type TestInputRequiredResultMultiRoundHandler = (
+  input: T.TestInputRequiredResultMultiRoundInput,
+  ctx: TestInputRequiredResultMultiRoundContext,
+) => MaybePromise<ToolReturn>;
+
+/** Context of the 'test_input_required_result_multiple_inputs' tool, with its elicitation questions. */
+export interface TestInputRequiredResultMultipleInputsContext extends ServerContext {
+  elicit: {
+    /** Asks: What is your name? */
+    userName(
+      message?: string,
+    ): Promise<ElicitResult<T.TestInputRequiredResultMultipleInputsUserName>>;
+  };
+}
+/** Handler of the 'test_input_required_result_multiple_inputs' tool. */
+export type TestInputRequiredResultMultipleInputsHandler = (
+  input: T.TestInputRequiredResultMultipleInputsInput,
+  ctx: TestInputRequiredResultMultipleInputsContext,
+) => MaybePromise<ToolReturn>;
+
+/** Context of the 'test_input_required_result_request_state' tool, with its elicitation questions. */
+export interface TestInputRequiredResultRequestStateContext extends ServerContext {
+  elicit: {
+    /** Asks: Please confirm */
+    confirm(
+      message?: string,
+    ): Promise<ElicitResult<T.TestInputRequiredResultRequestStateConfirm>>;
+  };
+}
+/** Handler of the 'test_input_required_result_request_state' tool. */
+export type TestInputRequiredResultRequestStateHandler = (
+  input: T.TestInputRequiredResultRequestStateInput,
+  ctx: TestInputRequiredResultRequestStateContext,
+) => MaybePromise<ToolReturn>;
+
+/** Handler of the 'test_input_required_result_sampling' tool. */
+export type TestInputRequiredResultSamplingHandler = (
+  input: T.TestInputRequiredResultSamplingInput,
+  ctx: ServerContext,
+) => MaybePromise<ToolReturn>;
+
+/** Context of the 'test_input_required_result_tampered_state' tool, with its elicitation questions. */
+export interface TestInputRequiredResultTamperedStateContext extends ServerContext {
+  elicit: {
+    /** Asks: Please confirm */
+    confirm(
+      message?: string,
+    ): Promise<ElicitResult<T.TestInputRequiredResultTamperedStateConfirm>>;
+  };
+}
+/** Handler of the 'test_input_required_result_tampered_state' tool. */
+export type TestInputRequiredResultTamperedStateHandler = (
+  input: T.TestInputRequiredResultTamperedStateInput,
+  ctx: TestInputRequiredResultTamperedStateContext,
+) => MaybePromise<ToolReturn>;
+
+/** Handler of the 'test_logging_tool' tool. */
+export type TestLoggingToolHandler = (
+  input: T.TestLoggingToolInput,
+  ctx: ServerContext,
+) => MaybePromise<ToolReturn>;
+
+/** Handler of the 'test_missing_capability' tool. */
+export type TestMissingCapabilityHandler = (
+  input: T.TestMissingCapabilityInput,
+  ctx: ServerContext,
+) => MaybePromise<ToolReturn>;
+
 /** Handler of the 'test_multiple_content_types' tool. */
 export type TestMultipleContentTypesHandler = (
   input: T.TestMultipleContentTypesInput,
@@ -178,6 +319,27 @@ export type TestSimpleTextHandler = (
   ctx: ServerContext,
 ) => MaybePromise<ToolReturn>;
 
+/** Context of the 'test_streaming_elicitation' tool, with its elicitation questions. */
+export interface TestStreamingElicitationContext extends ServerContext {
+  elicit: {
+    /** Asks: What is your name? */
+    userName(
+      message?: string,
+    ): Promise<ElicitResult<T.TestStreamingElicitationUserName>>;
+  };
+}
+/** Handler of the 'test_streaming_elicitation' tool. */
+export type TestStreamingElicitationHandler = (
+  input: T.TestStreamingElicitationInput,
+  ctx: TestStreamingElicitationContext,
+) => MaybePromise<ToolReturn>;
+
+/** Handler of the 'test_toggled_tool' tool. */
+export type TestToggledToolHandler = (
+  input: T.TestToggledToolInput,
+  ctx: ServerContext,
+) => MaybePromise<ToolReturn>;
+
 /** Handler of the 'test_tool_with_logging' tool. */
 export type TestToolWithLoggingHandler = (
   input: T.TestToolWithLoggingInput,
@@ -187,6 +349,18 @@ export type TestToolWithLoggingHandler = (
 /** Handler of the 'test_tool_with_progress' tool. */
 export type TestToolWithProgressHandler = (
   input: T.TestToolWithProgressInput,
+  ctx: ServerContext,
+) => MaybePromise<ToolReturn>;
+
+/** Handler of the 'test_trigger_prompt_change' tool. */
+export type TestTriggerPromptChangeHandler = (
+  input: T.TestTriggerPromptChangeInput,
+  ctx: ServerContext,
+) => MaybePromise<ToolReturn>;
+
+/** Handler of the 'test_trigger_tool_change' tool. */
+export type TestTriggerToolChangeHandler = (
+  input: T.TestTriggerToolChangeInput,
   ctx: ServerContext,
 ) => MaybePromise<ToolReturn>;
 
@@ -202,6 +376,12 @@ export type TemplateRead = (
   uri: string,
   ctx: ServerContext,
 ) => MaybePromise<ResourceReturn>;
+
+/** Builds the 'test_input_required_result_prompt' prompt. */
+export type TestInputRequiredResultPromptGet = (
+  args: T.TestInputRequiredResultPromptArgs,
+  ctx: ServerContext,
+) => MaybePromise<PromptReturn>;
 
 /** Builds the 'test_prompt_with_embedded_resource' prompt. */
 export type TestPromptWithEmbeddedResourceGet = (

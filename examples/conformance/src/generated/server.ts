@@ -6,6 +6,7 @@ import * as S from "./schemas.js";
 import * as V from "./validators.js";
 import * as tool_json_schema_2020_12_tool from "../handlers/tools/json_schema_2020_12_tool.js";
 import * as tool_test_audio_content from "../handlers/tools/test_audio_content.js";
+import * as tool_test_custom_header from "../handlers/tools/test_custom_header.js";
 import * as tool_test_dynamic_tool from "../handlers/tools/test_dynamic_tool.js";
 import * as tool_test_elicitation from "../handlers/tools/test_elicitation.js";
 import * as tool_test_elicitation_sep1034_defaults from "../handlers/tools/test_elicitation_sep1034_defaults.js";
@@ -13,14 +14,29 @@ import * as tool_test_elicitation_sep1330_enums from "../handlers/tools/test_eli
 import * as tool_test_embedded_resource from "../handlers/tools/test_embedded_resource.js";
 import * as tool_test_error_handling from "../handlers/tools/test_error_handling.js";
 import * as tool_test_image_content from "../handlers/tools/test_image_content.js";
+import * as tool_test_input_required_result_capabilities from "../handlers/tools/test_input_required_result_capabilities.js";
+import * as tool_test_input_required_result_elicitation from "../handlers/tools/test_input_required_result_elicitation.js";
+import * as tool_test_input_required_result_list_roots from "../handlers/tools/test_input_required_result_list_roots.js";
+import * as tool_test_input_required_result_multi_round from "../handlers/tools/test_input_required_result_multi_round.js";
+import * as tool_test_input_required_result_multiple_inputs from "../handlers/tools/test_input_required_result_multiple_inputs.js";
+import * as tool_test_input_required_result_request_state from "../handlers/tools/test_input_required_result_request_state.js";
+import * as tool_test_input_required_result_sampling from "../handlers/tools/test_input_required_result_sampling.js";
+import * as tool_test_input_required_result_tampered_state from "../handlers/tools/test_input_required_result_tampered_state.js";
+import * as tool_test_logging_tool from "../handlers/tools/test_logging_tool.js";
+import * as tool_test_missing_capability from "../handlers/tools/test_missing_capability.js";
 import * as tool_test_multiple_content_types from "../handlers/tools/test_multiple_content_types.js";
 import * as tool_test_reconnection from "../handlers/tools/test_reconnection.js";
 import * as tool_test_sampling from "../handlers/tools/test_sampling.js";
 import * as tool_test_simple_text from "../handlers/tools/test_simple_text.js";
+import * as tool_test_streaming_elicitation from "../handlers/tools/test_streaming_elicitation.js";
+import * as tool_test_toggled_tool from "../handlers/tools/test_toggled_tool.js";
 import * as tool_test_tool_with_logging from "../handlers/tools/test_tool_with_logging.js";
 import * as tool_test_tool_with_progress from "../handlers/tools/test_tool_with_progress.js";
+import * as tool_test_trigger_prompt_change from "../handlers/tools/test_trigger_prompt_change.js";
+import * as tool_test_trigger_tool_change from "../handlers/tools/test_trigger_tool_change.js";
 import * as resource_watched_resource from "../handlers/resources/watched-resource.js";
 import * as template_template from "../handlers/resources/template.js";
+import * as prompt_test_input_required_result_prompt from "../handlers/prompts/test_input_required_result_prompt.js";
 import * as prompt_test_prompt_with_arguments from "../handlers/prompts/test_prompt_with_arguments.js";
 import * as prompt_test_prompt_with_embedded_resource from "../handlers/prompts/test_prompt_with_embedded_resource.js";
 import * as prompt_test_prompt_with_image from "../handlers/prompts/test_prompt_with_image.js";
@@ -44,6 +60,7 @@ export function createServer(
 ): McpServer<AppContext, ServerItems> {
   const server = new McpServer<AppContext, ServerItems>(serverInfo, {
     http: { host: "127.0.0.1", port: 3000, path: "/mcp" },
+    cache: { ttlMs: 0, scope: "public" },
     lifespan: {
       start: lifespan.start,
       stop: (lifespan as { stop?: (app: AppContext) => unknown }).stop as any,
@@ -69,6 +86,15 @@ export function createServer(
   });
 
   server.tool({
+    name: "test_custom_header",
+    description:
+      "Mirrors its region argument into the Mcp-Param-Region header (x-mcp-header); a 2026-07-28 request whose header disagrees with the body is refused with -32020",
+    inputSchema: S.testCustomHeaderInputSchema,
+    validateInput: V.testCustomHeaderInput,
+    handler: tool_test_custom_header.handler,
+  });
+
+  server.tool({
     name: "test_dynamic_tool",
     description: "A tool that appears 2 seconds after the server starts",
     inputSchema: S.testDynamicToolInputSchema,
@@ -90,6 +116,7 @@ export function createServer(
             message: "Please provide your information",
             schema: S.testElicitation_userInfoFormSchema,
             validate: V.testElicitation_userInfoForm,
+            key: "user_info",
           },
         }),
       ),
@@ -156,6 +183,164 @@ export function createServer(
   });
 
   server.tool({
+    name: "test_input_required_result_capabilities",
+    description:
+      "Asks only for what the client declared (elicitation, sampling, roots)",
+    inputSchema: S.testInputRequiredResultCapabilitiesInputSchema,
+    validateInput: V.testInputRequiredResultCapabilitiesInput,
+    handler: (input, ctx) =>
+      tool_test_input_required_result_capabilities.handler(
+        input,
+        attachForms(ctx, {
+          userName: {
+            message: "What is your name?",
+            schema: S.testInputRequiredResultCapabilities_userNameFormSchema,
+            validate: V.testInputRequiredResultCapabilities_userNameForm,
+            key: "user_name",
+          },
+        }),
+      ),
+  });
+
+  server.tool({
+    name: "test_input_required_result_elicitation",
+    description:
+      "Asks the user's name (input_required with one elicitation), then greets them",
+    inputSchema: S.testInputRequiredResultElicitationInputSchema,
+    validateInput: V.testInputRequiredResultElicitationInput,
+    handler: (input, ctx) =>
+      tool_test_input_required_result_elicitation.handler(
+        input,
+        attachForms(ctx, {
+          userName: {
+            message: "What is your name?",
+            schema: S.testInputRequiredResultElicitation_userNameFormSchema,
+            validate: V.testInputRequiredResultElicitation_userNameForm,
+            key: "user_name",
+          },
+        }),
+      ),
+  });
+
+  server.tool({
+    name: "test_input_required_result_list_roots",
+    description:
+      "Asks for the client's roots (input_required with one roots/list request)",
+    inputSchema: S.testInputRequiredResultListRootsInputSchema,
+    validateInput: V.testInputRequiredResultListRootsInput,
+    handler: tool_test_input_required_result_list_roots.handler,
+  });
+
+  server.tool({
+    name: "test_input_required_result_multi_round",
+    description:
+      "Asks two questions in two rounds (the first answer travels in requestState)",
+    inputSchema: S.testInputRequiredResultMultiRoundInputSchema,
+    validateInput: V.testInputRequiredResultMultiRoundInput,
+    handler: (input, ctx) =>
+      tool_test_input_required_result_multi_round.handler(
+        input,
+        attachForms(ctx, {
+          step1: {
+            message: "Step 1: What is your name?",
+            schema: S.testInputRequiredResultMultiRound_step1FormSchema,
+            validate: V.testInputRequiredResultMultiRound_step1Form,
+          },
+          step2: {
+            message: "Step 2: What is your favorite color?",
+            schema: S.testInputRequiredResultMultiRound_step2FormSchema,
+            validate: V.testInputRequiredResultMultiRound_step2Form,
+          },
+        }),
+      ),
+  });
+
+  server.tool({
+    name: "test_input_required_result_multiple_inputs",
+    description:
+      "Asks for a name, a greeting from the model and the roots in one round",
+    inputSchema: S.testInputRequiredResultMultipleInputsInputSchema,
+    validateInput: V.testInputRequiredResultMultipleInputsInput,
+    handler: (input, ctx) =>
+      tool_test_input_required_result_multiple_inputs.handler(
+        input,
+        attachForms(ctx, {
+          userName: {
+            message: "What is your name?",
+            schema: S.testInputRequiredResultMultipleInputs_userNameFormSchema,
+            validate: V.testInputRequiredResultMultipleInputs_userNameForm,
+            key: "user_name",
+          },
+        }),
+      ),
+  });
+
+  server.tool({
+    name: "test_input_required_result_request_state",
+    description:
+      "Carries data across rounds in the sealed requestState and confirms it came back intact",
+    inputSchema: S.testInputRequiredResultRequestStateInputSchema,
+    validateInput: V.testInputRequiredResultRequestStateInput,
+    handler: (input, ctx) =>
+      tool_test_input_required_result_request_state.handler(
+        input,
+        attachForms(ctx, {
+          confirm: {
+            message: "Please confirm",
+            schema: S.testInputRequiredResultRequestState_confirmFormSchema,
+            validate: V.testInputRequiredResultRequestState_confirmForm,
+          },
+        }),
+      ),
+  });
+
+  server.tool({
+    name: "test_input_required_result_sampling",
+    description:
+      "Asks the client's model a question (input_required with one sampling request)",
+    inputSchema: S.testInputRequiredResultSamplingInputSchema,
+    validateInput: V.testInputRequiredResultSamplingInput,
+    handler: tool_test_input_required_result_sampling.handler,
+  });
+
+  server.tool({
+    name: "test_input_required_result_tampered_state",
+    description:
+      "Round trip whose requestState is HMAC-sealed; an altered state is refused with -32602",
+    inputSchema: S.testInputRequiredResultTamperedStateInputSchema,
+    validateInput: V.testInputRequiredResultTamperedStateInput,
+    handler: (input, ctx) =>
+      tool_test_input_required_result_tampered_state.handler(
+        input,
+        attachForms(ctx, {
+          confirm: {
+            message: "Please confirm",
+            schema: S.testInputRequiredResultTamperedState_confirmFormSchema,
+            validate: V.testInputRequiredResultTamperedState_confirmForm,
+          },
+        }),
+      ),
+  });
+
+  server.tool({
+    name: "test_logging_tool",
+    description:
+      "Logs three messages; a 2026-07-28 client gets them only when its request's _meta sets io.modelcontextprotocol/logLevel",
+    inputSchema: S.testLoggingToolInputSchema,
+    validateInput: V.testLoggingToolInput,
+    handler: tool_test_logging_tool.handler,
+  });
+
+  server.tool({
+    name: "test_missing_capability",
+    description:
+      "Needs the client's sampling capability; a client without it gets -32021",
+    inputSchema: S.testMissingCapabilityInputSchema,
+    validateInput: V.testMissingCapabilityInput,
+    handler: tool_test_missing_capability.handler,
+  });
+
+  server.tool({
     name: "test_multiple_content_types",
     description:
       "Tests response with multiple content types (text, image, resource)",
@@ -190,6 +375,35 @@ export function createServer(
   });
 
   server.tool({
+    name: "test_streaming_elicitation",
+    description:
+      "Elicits while the call is running: a session-era client gets an elicitation/create request on the call's stream, a 2026-07-28 client an input_required result (never a request)",
+    inputSchema: S.testStreamingElicitationInputSchema,
+    validateInput: V.testStreamingElicitationInput,
+    handler: (input, ctx) =>
+      tool_test_streaming_elicitation.handler(
+        input,
+        attachForms(ctx, {
+          userName: {
+            message: "What is your name?",
+            schema: S.testStreamingElicitation_userNameFormSchema,
+            validate: V.testStreamingElicitation_userNameForm,
+            key: "user_name",
+          },
+        }),
+      ),
+  });
+
+  server.tool({
+    name: "test_toggled_tool",
+    description: "A tool that test_trigger_tool_change switches on and off",
+    inputSchema: S.testToggledToolInputSchema,
+    validateInput: V.testToggledToolInput,
+    enabled: false,
+    handler: tool_test_toggled_tool.handler,
+  });
+
+  server.tool({
     name: "test_tool_with_logging",
     description: "Tests tool that emits log messages during execution",
     inputSchema: S.testToolWithLoggingInputSchema,
@@ -203,6 +417,24 @@ export function createServer(
     inputSchema: S.testToolWithProgressInputSchema,
     validateInput: V.testToolWithProgressInput,
     handler: tool_test_tool_with_progress.handler,
+  });
+
+  server.tool({
+    name: "test_trigger_prompt_change",
+    description:
+      "Switches test_toggled_prompt on or off, so the prompt list changes (list_changed)",
+    inputSchema: S.testTriggerPromptChangeInputSchema,
+    validateInput: V.testTriggerPromptChangeInput,
+    handler: tool_test_trigger_prompt_change.handler,
+  });
+
+  server.tool({
+    name: "test_trigger_tool_change",
+    description:
+      "Switches test_toggled_tool on or off, so the tool list changes (list_changed)",
+    inputSchema: S.testTriggerToolChangeInputSchema,
+    validateInput: V.testTriggerToolChangeInput,
+    handler: tool_test_trigger_tool_change.handler,
   });
 
   server.resource({
@@ -221,6 +453,7 @@ export function createServer(
     description: "A static binary resource (image) for testing",
     mimeType: "image/png",
     title: "Static Binary Resource",
+    cache: { ttlMs: 3600000, scope: "public" },
     read: (uri) => ({
       uri,
       blob: "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==",
@@ -268,6 +501,14 @@ export function createServer(
   });
 
   server.prompt({
+    name: "test_input_required_result_prompt",
+    description:
+      "Asks the user for context (input_required on prompts/get), then builds the prompt with it",
+    title: "Prompt Needing Input",
+    get: prompt_test_input_required_result_prompt.get as any,
+  });
+
+  server.prompt({
     name: "test_prompt_with_arguments",
     description: "A prompt with required arguments",
     title: "Prompt With Arguments",
@@ -311,6 +552,15 @@ export function createServer(
     title: "Simple Test Prompt",
     get: (args: Record<string, string>) =>
       "This is a simple prompt for testing.",
+  });
+
+  server.prompt({
+    name: "test_toggled_prompt",
+    description: "A prompt that test_trigger_prompt_change switches on and off",
+    title: "Toggled Prompt",
+    enabled: false,
+    get: (args: Record<string, string>) =>
+      "This prompt is switched on and off by test_trigger_prompt_change.",
   });
 
   return server;

@@ -33,6 +33,15 @@ export interface Address {
  */
 export interface TestAudioContentInput {}
 /**
+ * Arguments of the 'test_custom_header' tool.
+ */
+export interface TestCustomHeaderInput {
+  /**
+   * A region name, also sent as the Mcp-Param-Region header
+   */
+  region: string;
+}
+/**
  * Arguments of the 'test_dynamic_tool' tool.
  */
 export interface TestDynamicToolInput {}
@@ -152,6 +161,88 @@ export interface TestErrorHandlingInput {}
  */
 export interface TestImageContentInput {}
 /**
+ * Arguments of the 'test_input_required_result_capabilities' tool.
+ */
+export interface TestInputRequiredResultCapabilitiesInput {}
+/**
+ * Answer to the 'user_name' question of 'test_input_required_result_capabilities'.
+ */
+export interface TestInputRequiredResultCapabilitiesUserName {
+  name: string;
+}
+/**
+ * Arguments of the 'test_input_required_result_elicitation' tool.
+ */
+export interface TestInputRequiredResultElicitationInput {}
+/**
+ * Answer to the 'user_name' question of 'test_input_required_result_elicitation'.
+ */
+export interface TestInputRequiredResultElicitationUserName {
+  name: string;
+}
+/**
+ * Arguments of the 'test_input_required_result_list_roots' tool.
+ */
+export interface TestInputRequiredResultListRootsInput {}
+/**
+ * Arguments of the 'test_input_required_result_multi_round' tool.
+ */
+export interface TestInputRequiredResultMultiRoundInput {}
+/**
+ * Answer to the 'step1' question of 'test_input_required_result_multi_round'.
+ */
+export interface TestInputRequiredResultMultiRoundStep1 {
+  name: string;
+}
+/**
+ * Answer to the 'step2' question of 'test_input_required_result_multi_round'.
+ */
+export interface TestInputRequiredResultMultiRoundStep2 {
+  color: string;
+}
+/**
+ * Arguments of the 'test_input_required_result_multiple_inputs' tool.
+ */
+export interface TestInputRequiredResultMultipleInputsInput {}
+/**
+ * Answer to the 'user_name' question of 'test_input_required_result_multiple_inputs'.
+ */
+export interface TestInputRequiredResultMultipleInputsUserName {
+  name: string;
+}
+/**
+ * Arguments of the 'test_input_required_result_request_state' tool.
+ */
+export interface TestInputRequiredResultRequestStateInput {}
+/**
+ * Answer to the 'confirm' question of 'test_input_required_result_request_state'.
+ */
+export interface TestInputRequiredResultRequestStateConfirm {
+  ok: boolean;
+}
+/**
+ * Arguments of the 'test_input_required_result_sampling' tool.
+ */
+export interface TestInputRequiredResultSamplingInput {}
+/**
+ * Arguments of the 'test_input_required_result_tampered_state' tool.
+ */
+export interface TestInputRequiredResultTamperedStateInput {}
+/**
+ * Answer to the 'confirm' question of 'test_input_required_result_tampered_state'.
+ */
+export interface TestInputRequiredResultTamperedStateConfirm {
+  ok: boolean;
+}
+/**
+ * Arguments of the 'test_logging_tool' tool.
+ */
+export interface TestLoggingToolInput {}
+/**
+ * Arguments of the 'test_missing_capability' tool.
+ */
+export interface TestMissingCapabilityInput {}
+/**
  * Arguments of the 'test_multiple_content_types' tool.
  */
 export interface TestMultipleContentTypesInput {}
@@ -173,6 +264,20 @@ export interface TestSamplingInput {
  */
 export interface TestSimpleTextInput {}
 /**
+ * Arguments of the 'test_streaming_elicitation' tool.
+ */
+export interface TestStreamingElicitationInput {}
+/**
+ * Answer to the 'user_name' question of 'test_streaming_elicitation'.
+ */
+export interface TestStreamingElicitationUserName {
+  name: string;
+}
+/**
+ * Arguments of the 'test_toggled_tool' tool.
+ */
+export interface TestToggledToolInput {}
+/**
  * Arguments of the 'test_tool_with_logging' tool.
  */
 export interface TestToolWithLoggingInput {}
@@ -180,6 +285,14 @@ export interface TestToolWithLoggingInput {}
  * Arguments of the 'test_tool_with_progress' tool.
  */
 export interface TestToolWithProgressInput {}
+/**
+ * Arguments of the 'test_trigger_prompt_change' tool.
+ */
+export interface TestTriggerPromptChangeInput {}
+/**
+ * Arguments of the 'test_trigger_tool_change' tool.
+ */
+export interface TestTriggerToolChangeInput {}
 /**
  * Variables of the 'test://template/{id}/data' template.
  */
@@ -193,6 +306,10 @@ export interface TemplateParams {
  * Arguments of the 'test_dynamic_prompt' prompt.
  */
 export interface TestDynamicPromptArgs {}
+/**
+ * Arguments of the 'test_input_required_result_prompt' prompt.
+ */
+export interface TestInputRequiredResultPromptArgs {}
 /**
  * Arguments of the 'test_prompt_with_arguments' prompt.
  */
@@ -223,3 +340,7 @@ export interface TestPromptWithImageArgs {}
  * Arguments of the 'test_simple_prompt' prompt.
  */
 export interface TestSimplePromptArgs {}
+/**
+ * Arguments of the 'test_toggled_prompt' prompt.
+ */
+export interface TestToggledPromptArgs {}

@@ -25,7 +25,8 @@ export async function start(server: LifespanServer) {
   // The timers never keep the process alive on their own: the transport decides that.
   reveal.unref();
   tick.unref();
-  return { watched, timers: { reveal, tick } };
+  // `items`: test_trigger_tool_change and test_trigger_prompt_change switch items through it.
+  return { watched, timers: { reveal, tick }, items: server.items };
 }
 
 export async function stop(app: Awaited<ReturnType<typeof start>>): Promise<void> {

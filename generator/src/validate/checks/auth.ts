@@ -1,5 +1,33 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { entriesOf, isRecord } from '../guards.js';
 import type { CheckContext } from './context.js';
+
+/**
+ * The jwt verifier loads `jose` (an optional peer dependency of @mcpgen/runtime) when the
+ * server starts: a project that depends on the runtime but not on jose would fail then.
+ * Only a package.json next to mcp.yaml that lists @mcpgen/runtime is looked at.
+ */
+function checkJose(ctx: CheckContext, auth: Record<string, unknown>): void {
+  if ((auth.verifier ?? 'jwt') !== 'jwt') return;
+  const path = join(ctx.manifestDir, 'package.json');
+  if (!existsSync(path)) return;
+  let pkg: Record<string, Record<string, string> | undefined>;
+  try {
+    pkg = JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return;
+  }
+  const listed = (name: string) => ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'].some((k) => isRecord(pkg[k]) && name in pkg[k]!);
+  if (!listed('@mcpgen/runtime') || listed('jose')) return;
+  ctx.report({
+    code: 'auth-needs-jose',
+    message: 'the jwt verifier needs the `jose` package, which package.json does not list: the server would refuse every request',
+    hint: 'run `npm install jose`',
+    at: 'verifier' in auth ? ['auth', 'verifier'] : ['auth'],
+    target: 'verifier' in auth ? undefined : 'key',
+  });
+}
 
 function checkVerifier(ctx: CheckContext, auth: Record<string, unknown>): void {
   const verifier = auth.verifier ?? 'jwt';
@@ -38,6 +66,7 @@ function checkVerifier(ctx: CheckContext, auth: Record<string, unknown>): void {
 export function checkAuth(ctx: CheckContext): void {
   if (isRecord(ctx.root.auth)) {
     checkVerifier(ctx, ctx.root.auth);
+    checkJose(ctx, ctx.root.auth);
     return;
   }
   for (const section of ['tools', 'resources', 'prompts'] as const) {

@@ -110,6 +110,53 @@ function checkToolInput(ctx: CheckContext, toolName: string): void {
   });
 }
 
+/** An RFC 9110 token: what a header name may be made of. */
+const HEADER_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** Keywords an `x-mcp-header` must not sit under: it must be reached through `properties` alone. */
+const HEADER_UNREACHABLE = new Set([
+  'items', 'prefixItems', 'contains', 'additionalProperties', 'unevaluatedProperties', 'unevaluatedItems', 'propertyNames',
+  'patternProperties', 'dependentSchemas', 'oneOf', 'anyOf', 'allOf', 'not', 'if', 'then', 'else', '$defs', 'definitions',
+]);
+const MAP_VALUED = new Set(['patternProperties', 'dependentSchemas', '$defs', 'definitions']);
+
+/**
+ * `x-mcp-header` on tool input properties (2026-07-28 Streamable HTTP: the argument is
+ * mirrored into an `Mcp-Param-<Name>` header). Clients refuse a tool whose annotations break
+ * the rules, so they are errors here: a non-empty header token, unique ignoring case, on a
+ * string, integer or boolean property reached from the root through `properties` only.
+ */
+function checkToolHeaders(ctx: CheckContext, toolName: string): void {
+  const tool = (ctx.root.tools as Record<string, unknown>)[toolName];
+  if (!isRecord(tool) || !isRecord(tool.input)) return;
+  const seen = new Map<string, string>();
+  const visit = (node: unknown, at: JsonPath, reachable: boolean): void => {
+    if (!isRecord(node)) return;
+    if ('x-mcp-header' in node) {
+      const here = [...at, 'x-mcp-header'];
+      const h = node['x-mcp-header'];
+      const report = (message: string, hint?: string) => ctx.report({ code: 'tool-header-invalid', message, hint, at: here });
+      if (!reachable || at.length === 3) {
+        report('`x-mcp-header` is only allowed on a property reached through `properties` alone', 'put it on a property of the input object, not under items, additionalProperties, oneOf/anyOf/allOf, if/then/else or $defs');
+      } else if (typeof h !== 'string' || h.length === 0 || !HEADER_TOKEN.test(h)) {
+        report(`\`x-mcp-header: ${JSON.stringify(h)}\` is not a valid header name`, 'use letters, digits and - (an RFC 9110 token): the header is Mcp-Param-<name>');
+      } else if (node.type !== 'string' && node.type !== 'integer' && node.type !== 'boolean') {
+        report(`\`x-mcp-header\` needs a string, integer or boolean property (this one is ${typeof node.type === 'string' ? node.type : 'untyped'})`);
+      } else {
+        const prior = seen.get(h.toLowerCase());
+        if (prior !== undefined) report(`\`x-mcp-header: ${h}\` is used twice (header names ignore case; also \`${prior}\`)`);
+        seen.set(h.toLowerCase(), h);
+      }
+    }
+    if (isRecord(node.properties)) for (const [k, child] of Object.entries(node.properties)) visit(child, [...at, 'properties', k], reachable);
+    for (const [k, sub] of Object.entries(node)) {
+      if (!HEADER_UNREACHABLE.has(k)) continue;
+      const branches: [string | number, unknown][] = Array.isArray(sub) ? sub.map((b, i) => [i, b]) : MAP_VALUED.has(k) && isRecord(sub) ? Object.entries(sub) : [[k, sub]];
+      for (const [key, b] of branches) visit(b, key === k ? [...at, k] : [...at, k, key], false);
+    }
+  };
+  visit(tool.input, ['tools', toolName, 'input'], true);
+}
+
 /**
  * `$ref`s to `#/types/...`, keyword typos, 2020-12 validity, and object tool inputs. (A
  * non-object `output` is fine: the generator wraps it as `{ result }` for the wire.)
@@ -125,5 +172,6 @@ export function checkSchemas(ctx: CheckContext): void {
   }
   for (const [name] of entriesOf(ctx.root.tools)) {
     checkToolInput(ctx, name);
+    checkToolHeaders(ctx, name);
   }
 }

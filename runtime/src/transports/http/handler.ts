@@ -1,3 +1,5 @@
+import { ProtectedResource } from "../../auth/resource-server.js";
+import type { AuthOptions } from "../../auth/types.js";
 import { ErrorCode, type RequestId } from "../../protocol/jsonrpc.js";
 import { DEFAULT_NEGOTIATED_VERSION, LATEST_SESSION_VERSION, isSupportedVersion, SESSION_PROTOCOL_VERSIONS } from "../../protocol/versions.js";
 import type { McpServer } from "../../server/server.js";
@@ -7,7 +9,8 @@ import { MemoryEventStore, type EventStore } from "./event-store.js";
 import { accepts, checkHostAndOrigin, corsHeaders, isJsonContentType, preflightHeaders, type GuardOptions } from "./guards.js";
 import { TOO_LARGE, fromWebRequest, type IncomingHttp } from "./incoming.js";
 import { LegacySseEndpoint, legacyPaths } from "./legacy-sse.js";
-import { emptyResponse, httpError, type HeaderMap } from "./responses.js";
+import { emptyResponse, httpError, withBody, type HeaderMap } from "./responses.js";
+import { ModernHttp, isModernNonPost, isModernPost } from "./modern-http.js";
 import { MemorySessionStore, type SessionRecord, type SessionStore } from "./session-store.js";
 import { SessionTransport, type Classified } from "./session-transport.js";
 
@@ -39,11 +42,18 @@ export interface HttpHandlerOptions extends GuardOptions {
    * (seen by handlers as `ctx.auth`), or a Response (such as a 401) to refuse it.
    */
   authenticate?: (request: IncomingHttp) => AuthInfo | Response | undefined | Promise<AuthInfo | Response | undefined>;
+  /**
+   * OAuth protection (protected resource metadata, token and scope checks); defaults to
+   * the server's `auth` option unless `authenticate` is given. `false` turns it off.
+   */
+  auth?: AuthOptions | false;
   onerror?: (error: Error) => void;
 }
 
 interface LiveSession {
   transport: SessionTransport;
+  /** Who opened it (with auth): other callers cannot use it. */
+  owner?: string;
   session: ServerSession;
   record: SessionRecord;
   lastActive: number;
@@ -70,9 +80,13 @@ export class McpHttpHandler {
   private readonly eventStore?: EventStore;
   private readonly sessionStore: SessionStore;
   private readonly legacy?: LegacySseEndpoint;
+  /** Token checks and metadata, when auth is configured. */
+  readonly protectedResource?: ProtectedResource;
   private readonly onerror: (error: Error) => void;
   private sweeper?: ReturnType<typeof setInterval>;
   private closing?: Promise<void>;
+  /** 2026-07-28 requests: stateless, one POST each. */
+  private readonly modern: ModernHttp;
 
   constructor(
     readonly server: McpServer<any>,
@@ -87,6 +101,10 @@ export class McpHttpHandler {
     } else {
       this.sessionStore = options.sessionStore ?? new MemorySessionStore({ maxRecords: 1 });
     }
+    if (options.auth && options.authenticate) throw new Error("HttpHandlerOptions: give either auth or authenticate, not both");
+    const auth = options.auth ?? (options.authenticate ? undefined : server.options.auth);
+    if (auth) this.protectedResource = new ProtectedResource(server, auth, { path: this.path, trustProxy: options.trustProxy }, this.onerror);
+    this.modern = new ModernHttp(server, { json: options.json, keepAliveMs: options.keepAliveMs ?? DEFAULTS.keepAliveMs, onerror: this.onerror });
     if (options.legacySse) this.legacy = new LegacySseEndpoint(server, legacyPaths(this.path, options.legacySse), this.onerror, options.keepAliveMs ?? DEFAULTS.keepAliveMs);
   }
 
@@ -100,10 +118,10 @@ export class McpHttpHandler {
   /** The fetch-style entry point: `export default { fetch: handler.fetch }` on Workers, Bun or Deno. */
   readonly fetch = (request: Request): Promise<Response> => this.handle(fromWebRequest(request));
 
-  /** Whether a request path is served here (the endpoint, or the legacy SSE paths). */
+  /** Whether a request path is served here (the endpoint, the legacy SSE paths, or the auth metadata). */
   serves(path: string): boolean {
     const p = pathOnly(path);
-    return p === this.path || this.legacy?.serves(p) === true;
+    return p === this.path || this.legacy?.serves(p) === true || this.protectedResource?.serves(p) === true;
   }
 
   /** Live sessions (Streamable HTTP and legacy SSE). */
@@ -112,7 +130,16 @@ export class McpHttpHandler {
   }
 
   async handle(req: IncomingHttp): Promise<Response> {
+    return withBody(await this.serve(req));
+  }
+
+  /**
+   * @internal `handle` for the node adapter: a JSON body may still be text beside the
+   * Response (`textBodyOf`), which the adapter writes without building a body stream.
+   */
+  async serve(req: IncomingHttp): Promise<Response> {
     const path = pathOnly(req.path);
+    if (this.protectedResource?.serves(path)) return this.protectedResource.metadataResponse(req);
     if (path !== this.path && !this.legacy?.serves(path)) return httpError(404, -32000, `Not Found: ${path}`);
     const cors = corsHeaders(req, this.options) ?? {};
     if (req.method === "OPTIONS") {
@@ -123,7 +150,11 @@ export class McpHttpHandler {
     if (forbidden) return httpError(403, -32000, forbidden, cors);
     if (this.closing) return httpError(503, -32000, "Service Unavailable: the server is shutting down", { ...cors, "retry-after": "5" });
     let authInfo: AuthInfo | undefined;
-    if (this.options.authenticate) {
+    if (this.protectedResource) {
+      const outcome = await this.protectedResource.authenticate(req);
+      if (outcome instanceof Response) return withHeaders(outcome, cors);
+      authInfo = outcome;
+    } else if (this.options.authenticate) {
       const outcome = await this.options.authenticate(req);
       if (outcome instanceof Response) return withHeaders(outcome, cors);
       authInfo = outcome;
@@ -135,9 +166,9 @@ export class McpHttpHandler {
         case "POST":
           return await this.post(req, extra, cors);
         case "GET":
-          return await this.get(req, cors);
+          return await this.get(req, cors, extra);
         case "DELETE":
-          return await this.delete(req, cors);
+          return await this.delete(req, cors, extra);
         default:
           return methodNotAllowed(cors);
       }
@@ -176,6 +207,12 @@ export class McpHttpHandler {
     if (typeof classified === "string") return httpError(400, ErrorCode.InvalidRequest, `Invalid Request: ${classified}`, cors);
     const init = isInitialize(body);
     if (init && classified.batch) return httpError(400, ErrorCode.InvalidRequest, "Invalid Request: initialize must not be part of a batch", cors);
+    if (this.protectedResource && extra.authInfo) {
+      const denied = this.protectedResource.checkItems(body, extra.authInfo, req);
+      if (denied) return withHeaders(denied, cors);
+    }
+    // The 2026-07-28 era is chosen per request, whatever this endpoint's session mode.
+    if (isModernPost(req, body)) return this.modern.post(req, body, extra, cors);
     const json = this.options.json === true;
 
     if (!this.stateful) return this.postStateless(req, body, classified, extra, cors, init);
@@ -186,10 +223,11 @@ export class McpHttpHandler {
       }
       const live = await this.createSession();
       if (!live) return httpError(503, -32000, "Service Unavailable: too many sessions", { ...cors, "retry-after": "5" });
+      if (this.protectedResource) live.record.owner = live.owner = ownerOf(extra.authInfo);
       const version = requestedVersion(body);
       return live.transport.post(body, classified, extra, { json, protocolVersion: version }, { ...cors, "mcp-session-id": live.record.id });
     }
-    const found = await this.findSession(req, cors);
+    const found = await this.findSession(req, cors, extra);
     if (found instanceof Response) return found;
     const version = this.versionHeader(req, cors);
     if (version instanceof Response) return version;
@@ -228,12 +266,13 @@ export class McpHttpHandler {
     return response;
   }
 
-  private async get(req: IncomingHttp, cors: HeaderMap): Promise<Response> {
-    if (!this.stateful) return methodNotAllowed(cors, "POST");
+  private async get(req: IncomingHttp, cors: HeaderMap, extra: MessageExtra): Promise<Response> {
+    // A 2026-07-28 client (it names that version) has POST only: it listens with subscriptions/listen.
+    if (!this.stateful || isModernNonPost(req)) return methodNotAllowed(cors, "POST");
     if (!accepts(req.header("accept"), "text/event-stream")) {
       return httpError(406, -32000, "Not Acceptable: the client must accept text/event-stream", cors);
     }
-    const found = await this.findSession(req, cors);
+    const found = await this.findSession(req, cors, extra);
     if (found instanceof Response) return found;
     const version = this.versionHeader(req, cors);
     if (version instanceof Response) return version;
@@ -241,9 +280,9 @@ export class McpHttpHandler {
     return lastEventId ? found.transport.resume(lastEventId, cors) : found.transport.openStandalone(found.session.protocolVersion, cors);
   }
 
-  private async delete(req: IncomingHttp, cors: HeaderMap): Promise<Response> {
-    if (!this.stateful) return methodNotAllowed(cors, "POST");
-    const found = await this.findSession(req, cors);
+  private async delete(req: IncomingHttp, cors: HeaderMap, extra: MessageExtra): Promise<Response> {
+    if (!this.stateful || isModernNonPost(req)) return methodNotAllowed(cors, "POST");
+    const found = await this.findSession(req, cors, extra);
     if (found instanceof Response) return found;
     const version = this.versionHeader(req, cors);
     if (version instanceof Response) return version;
@@ -252,14 +291,17 @@ export class McpHttpHandler {
   }
 
   /** The session a request names: live here, or resumed from the store. */
-  private async findSession(req: IncomingHttp, cors: HeaderMap): Promise<LiveSession | Response> {
+  private async findSession(req: IncomingHttp, cors: HeaderMap, extra: MessageExtra): Promise<LiveSession | Response> {
     const id = req.header("mcp-session-id");
     if (id === undefined) return httpError(400, -32000, "Bad Request: Mcp-Session-Id header is required", cors);
     const now = Date.now();
+    // With auth, a session belongs to whoever opened it: to anyone else it does not exist.
+    const foreign = (r: SessionRecord) => this.protectedResource !== undefined && r.owner !== undefined && r.owner !== ownerOf(extra.authInfo);
     let live = this.live.get(id);
+    if (live && foreign(live.record)) return httpError(404, -32001, "Session not found", cors);
     if (!live) {
       const record = await this.sessionStore.get(id);
-      if (!record) return httpError(404, -32001, "Session not found", cors);
+      if (!record || foreign(record)) return httpError(404, -32001, "Session not found", cors);
       live = await this.resumeSession(record);
       if (!live) return httpError(503, -32000, "Service Unavailable: too many sessions", { ...cors, "retry-after": "5" });
     } else {
@@ -376,7 +418,9 @@ export class McpHttpHandler {
   close(options: { timeoutMs?: number } = {}): Promise<void> {
     this.closing ??= (async () => {
       if (this.sweeper) clearInterval(this.sweeper);
-      const sessions = [...[...this.live.values()].map((l) => l.session), ...this.transient, ...(this.legacy?.sessions() ?? [])];
+      // 2026-07-28 listen streams end with their result instead of waiting for the timeout.
+      this.server.listeners.closeAll();
+      const sessions = [...[...this.live.values()].map((l) => l.session), ...this.transient, ...(this.legacy?.sessions() ?? []), ...this.modern.sessions()];
       let timer: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([
         Promise.allSettled(sessions.map((s) => s.peer.drain())),
@@ -428,6 +472,11 @@ function newSessionId(): string {
 function pathOnly(path: string): string {
   const q = path.indexOf("?");
   return q < 0 ? path : path.slice(0, q);
+}
+
+/** Who a session belongs to: the token's issuer and subject (or client). */
+function ownerOf(auth: AuthInfo | undefined): string {
+  return `${auth?.issuer ?? ""} ${auth?.subject ?? auth?.clientId ?? ""}`;
 }
 
 function methodNotAllowed(cors: HeaderMap, allow = "GET, POST, DELETE"): Response {

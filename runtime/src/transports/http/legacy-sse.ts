@@ -4,7 +4,7 @@ import type { ServerSession } from "../../server/session.js";
 import type { MessageExtra, Transport, TransportSink } from "../transport.js";
 import { accepts, isJsonContentType } from "./guards.js";
 import { TOO_LARGE, type IncomingHttp } from "./incoming.js";
-import { emptyResponse, httpError, type HeaderMap } from "./responses.js";
+import { emptyResponse, httpError, sseResponse, type HeaderMap } from "./responses.js";
 import { SSE_HEADERS, SseWriter, sseEvent } from "./sse.js";
 
 export interface LegacyPaths {
@@ -96,7 +96,7 @@ export class LegacySseEndpoint {
     writer.onCancel(() => void session.close());
     // Relative, so it resolves against whatever URL the client reached us by.
     writer.write(`event: endpoint\ndata: ${this.paths.messagesPath}?sessionId=${id}\n\n`);
-    return new Response(writer.body, { status: 200, headers: { ...SSE_HEADERS, ...cors } });
+    return sseResponse(writer, { ...SSE_HEADERS, ...cors });
   }
 
   private async post(req: IncomingHttp, extra: MessageExtra, cors: HeaderMap, limit: number): Promise<Response> {

@@ -1,9 +1,10 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { McpServer } from "../../server/server.js";
 import { McpHttpHandler, mountHandlers, type HttpHandlerOptions } from "./handler.js";
 import { TOO_LARGE, decodeChunks, type IncomingHttp } from "./incoming.js";
-import { textBodyOf } from "./responses.js";
+import { sseWriterOf, textBodyOf } from "./responses.js";
+import type { SseWriter } from "./sse.js";
 
 /** Adapts a node:http request; pass `parsedBody` when a framework already read the body. */
 export function fromNodeRequest(req: IncomingMessage, parsedBody?: unknown): IncomingHttp {
@@ -48,6 +49,11 @@ function readNodeBody(req: IncomingMessage, limit: number): Promise<string | typ
 export async function writeResponse(res: ServerResponse, response: Response): Promise<void> {
   const headers: Record<string, string> = {};
   response.headers.forEach((value, key) => (headers[key] = value));
+  const writer = sseWriterOf(response);
+  if (writer && response.body === null) {
+    writeSse(res, response.status, headers, writer);
+    return;
+  }
   const text = textBodyOf(response);
   if (text !== undefined || response.body === null) {
     headers["content-length"] = text === undefined ? "0" : String(Buffer.byteLength(text));
@@ -83,6 +89,42 @@ export async function writeResponse(res: ServerResponse, response: Response): Pr
   }
 }
 
+/**
+ * An SSE body written straight to the socket. What is written in one turn of the event
+ * loop (the headers, a priming event, often the reply itself) leaves in one write.
+ */
+function writeSse(res: ServerResponse, status: number, headers: Record<string, string>, writer: SseWriter): void {
+  res.writeHead(status, headers);
+  let corked = false;
+  let wrote = false;
+  const uncork = () => {
+    corked = false;
+    if (res.writableEnded) return; // end() sent everything
+    if (!wrote) res.flushHeaders(); // an idle stream still shows its headers at once
+    res.uncork();
+  };
+  const batch = () => {
+    if (corked) return;
+    corked = true;
+    res.cork();
+    process.nextTick(uncork);
+  };
+  batch();
+  // The client hanging up tells the session it disconnected.
+  res.once("close", () => writer.cancel());
+  writer.attach({
+    write: (text) => {
+      if (res.writableEnded || res.destroyed) return;
+      batch();
+      wrote = true;
+      res.write(text);
+    },
+    end: () => {
+      if (!res.writableEnded) res.end();
+    },
+  });
+}
+
 export interface HandlesHttp {
   handle(req: IncomingHttp): Promise<Response>;
   /** When present, middleware hands requests for other paths on to `next`. */
@@ -99,8 +141,8 @@ export function toNodeListener(target: HandlesHttp): (req: IncomingMessage, res:
       next();
       return;
     }
-    target
-      .handle(fromNodeRequest(req))
+    const incoming = fromNodeRequest(req);
+    (target instanceof McpHttpHandler ? target.serve(incoming) : target.handle(incoming))
       .then((response) => writeResponse(res, response))
       .catch((error: Error) => {
         if (next) return next(error);
@@ -154,6 +196,8 @@ export async function serveHttp(target: McpServer<any> | McpHttpHandler | McpHtt
   // check often enough that a slow client is cut off near its deadline.
   const shortest = Math.min(requestTimeout || Infinity, headersTimeout || Infinity);
   const connectionsCheckingInterval = Number.isFinite(shortest) ? Math.max(50, Math.min(30_000, Math.ceil(shortest / 4))) : 30_000;
+  // Loaded here, not at the top: importing the runtime (a stdio server) should not load node:http.
+  const { createServer } = await import("node:http");
   const httpServer = createServer({ requestTimeout, headersTimeout, connectionsCheckingInterval }, toNodeListener(router));
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);

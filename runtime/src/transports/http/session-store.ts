@@ -6,6 +6,8 @@ export interface SessionRecord {
   state: SessionState;
   createdAt: number;
   lastActiveAt: number;
+  /** With auth: who opened the session (issuer and subject); others cannot use it. */
+  owner?: string;
 }
 
 /**

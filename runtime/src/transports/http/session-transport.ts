@@ -1,7 +1,7 @@
 import type { JsonRpcMessage, RequestId } from "../../protocol/jsonrpc.js";
 import type { MessageExtra, SendOptions, Transport, TransportSink } from "../transport.js";
 import { sessionIdOfStream, streamIdOfEvent, type EventStore, type StoredMessage } from "./event-store.js";
-import { emptyResponse, httpError, jsonResponse, type HeaderMap } from "./responses.js";
+import { emptyResponse, httpError, jsonResponse, sseResponse, type HeaderMap } from "./responses.js";
 import { SSE_HEADERS, SseWriter, primingEvent, sseEvent } from "./sse.js";
 
 export interface SessionTransportOptions {
@@ -124,7 +124,7 @@ export class SessionTransport implements Transport {
     const store = this.store;
     const start = (): Response => {
       this.sink?.message(body, extra);
-      return new Response(writer.body, { status: 200, headers: { ...SSE_HEADERS, ...headers } });
+      return sseResponse(writer, { ...SSE_HEADERS, ...headers });
     };
     if (!store) return start();
     const streamId = `${this.sessionId}.${++this.streamCounter}`;
@@ -143,7 +143,7 @@ export class SessionTransport implements Transport {
       return httpError(409, -32000, "Conflict: this session already has a GET stream open", headers);
     }
     const writer = this.attachStandalone();
-    const respond = () => new Response(writer.body, { status: 200, headers: { ...SSE_HEADERS, ...headers } });
+    const respond = () => sseResponse(writer, { ...SSE_HEADERS, ...headers });
     const store = this.store;
     if (!store || !supportsPriming(protocolVersion)) return respond();
     return then(store.append(this.standaloneStreamId, null), (eventId) => {
@@ -208,7 +208,7 @@ export class SessionTransport implements Transport {
     writer.release(replayed);
     // Every reply of that POST was already sent: the replay was all it owed.
     if (streamId !== this.standaloneStreamId && !exchange) writer.close();
-    return new Response(writer.body, { status: 200, headers: { ...SSE_HEADERS, ...headers } });
+    return sseResponse(writer, { ...SSE_HEADERS, ...headers });
   }
 
   send(message: JsonRpcMessage | JsonRpcMessage[], options?: SendOptions): void | Promise<void> {

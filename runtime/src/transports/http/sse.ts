@@ -24,36 +24,77 @@ export const SSE_HEADERS: Record<string, string> = {
   "x-accel-buffering": "no",
 };
 
+/** Where the node adapter has an SSE body's text go: straight to the socket. */
+export interface SseSink {
+  write(text: string): void;
+  end(): void;
+}
+
 /**
  * The writing end of one SSE response body. Writes after the client went away are
  * dropped (the event store keeps what must survive); `onCancel` fires once when the
  * client disconnects, never when we close it ourselves.
+ *
+ * The body is built on demand: the node adapter `attach`es a sink and the text goes
+ * to the socket as it is written, with no stream, reader or encoding in between; any
+ * other consumer reads `body`, a ReadableStream. What is written before either is
+ * queued.
  */
 export class SseWriter {
-  readonly body: ReadableStream<Uint8Array>;
-  private controller!: ReadableStreamDefaultController<Uint8Array>;
+  private stream?: ReadableStream<Uint8Array>;
+  private controller?: ReadableStreamDefaultController<Uint8Array>;
+  private sink?: SseSink;
+  private queued: string[] = [];
   private open = true;
+  private cancelled = false;
   private keepAlive?: ReturnType<typeof setInterval>;
   private cancelListener?: () => void;
   /** While a resumed stream replays, live events wait here (see `hold`). */
   private held?: { id: string | undefined; text: string }[];
 
   constructor(keepAliveMs?: number) {
-    this.body = new ReadableStream<Uint8Array>({
-      start: (controller) => {
-        this.controller = controller;
-      },
-      cancel: () => {
-        if (!this.open) return;
-        this.stop();
-        this.cancelListener?.();
-      },
-    });
     if (keepAliveMs && keepAliveMs > 0) {
       // A comment line keeps idle proxies and load balancers from cutting the stream.
       this.keepAlive = setInterval(() => this.write(": keep-alive\n\n"), keepAliveMs);
       (this.keepAlive as { unref?: () => void }).unref?.();
     }
+  }
+
+  /** The body as a ReadableStream (for consumers of Web Responses). */
+  get body(): ReadableStream<Uint8Array> {
+    this.stream ??= new ReadableStream<Uint8Array>({
+      start: (controller) => {
+        if (this.sink) {
+          controller.close();
+          return;
+        }
+        this.controller = controller;
+        for (const text of this.queued.splice(0)) controller.enqueue(encoder.encode(text));
+        if (!this.open) controller.close();
+      },
+      cancel: () => this.cancel(),
+    });
+    return this.stream;
+  }
+
+  /** Sends the body to `sink` instead of a stream; false if a stream already has it. */
+  attach(sink: SseSink): boolean {
+    if (this.stream) return false;
+    this.sink = sink;
+    const queued = this.queued.splice(0);
+    if (this.cancelled) return true;
+    for (const text of queued) sink.write(text);
+    if (!this.open) sink.end();
+    return true;
+  }
+
+  /** The client went away. */
+  cancel(): void {
+    if (!this.open) return;
+    this.cancelled = true;
+    this.queued = [];
+    this.stop();
+    this.cancelListener?.();
   }
 
   get isOpen(): boolean {
@@ -66,13 +107,19 @@ export class SseWriter {
 
   write(text: string): boolean {
     if (!this.open) return false;
-    try {
-      this.controller.enqueue(encoder.encode(text));
-      return true;
-    } catch {
-      this.stop();
-      return false;
+    if (this.sink) {
+      this.sink.write(text);
+    } else if (this.controller) {
+      try {
+        this.controller.enqueue(encoder.encode(text));
+      } catch {
+        this.stop();
+        return false;
+      }
+    } else {
+      this.queued.push(text);
     }
+    return true;
   }
 
   /** Writes one event, or queues it while the stream is held for a replay. */
@@ -99,11 +146,16 @@ export class SseWriter {
   close(): void {
     if (!this.open) return;
     this.stop();
-    try {
-      this.controller.close();
-    } catch {
-      // Already errored or cancelled.
+    if (this.sink) {
+      this.sink.end();
+    } else if (this.controller) {
+      try {
+        this.controller.close();
+      } catch {
+        // Already errored or cancelled.
+      }
     }
+    // Otherwise the queue is written, then ended, once the body is taken.
   }
 
   private stop(): void {

@@ -1,0 +1,4 @@
+import type { EchoHandler } from "../../generated/contract.js";
+
+/** Echo a message back. */
+export const handler: EchoHandler = async ({ message }) => ({ message });

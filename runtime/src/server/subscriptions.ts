@@ -1,0 +1,112 @@
+/**
+ * `subscriptions/listen` (2026-07-28): the one way a client of that revision hears about
+ * changes, replacing the GET stream and resources/subscribe. The request stays open; the
+ * server first sends `notifications/subscriptions/acknowledged` with the part of the
+ * filter it honours, then list changes and resource updates the filter asked for, each
+ * tagged `_meta["io.modelcontextprotocol/subscriptionId"]` (the listen request's id). It
+ * ends when the client cancels it (on HTTP: closes the stream) or the server shuts down,
+ * which answers it with an empty result.
+ */
+import type { IncomingRequest } from "../protocol/engine.js";
+import type { RequestId } from "../protocol/jsonrpc.js";
+import { invalidParams } from "../protocol/jsonrpc.js";
+import { META, type ServerCapabilities, type SubscriptionFilter } from "../protocol/types.js";
+import { canSubscribe } from "./resources.js";
+import type { ServerSession } from "./session.js";
+
+interface Listener {
+  readonly id: RequestId;
+  readonly filter: SubscriptionFilter;
+  send(method: string, params?: Record<string, unknown>): void;
+  end(): void;
+}
+
+/** Every open listen stream of one server. */
+export class SubscriptionHub {
+  private readonly listeners = new Set<Listener>();
+
+  get size(): number {
+    return this.listeners.size;
+  }
+
+  /** @internal */
+  add(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+
+  /** Tells the streams that asked for it that a list changed. */
+  listChanged(kind: "tools" | "resources" | "prompts"): void {
+    const flag = `${kind}ListChanged` as "toolsListChanged" | "resourcesListChanged" | "promptsListChanged";
+    for (const l of this.listeners) if (l.filter[flag] === true) l.send(`notifications/${kind}/list_changed`);
+  }
+
+  /** Tells the streams subscribed to `uri` that it changed. */
+  resourceUpdated(uri: string): void {
+    for (const l of this.listeners) if (l.filter.resourceSubscriptions?.includes(uri)) l.send("notifications/resources/updated", { uri });
+  }
+
+  /** Ends every stream with its (empty) result: graceful shutdown. */
+  closeAll(): void {
+    for (const l of [...this.listeners]) l.end();
+    this.listeners.clear();
+  }
+}
+
+/** The filter as sent, checked: -32602 when it is not one. */
+function readFilter(value: unknown): SubscriptionFilter {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw invalidParams("Invalid params: subscriptions/listen needs 'notifications', a filter object");
+  }
+  const f = value as Record<string, unknown>;
+  for (const k of ["toolsListChanged", "promptsListChanged", "resourcesListChanged"] as const) {
+    if (f[k] !== undefined && typeof f[k] !== "boolean") throw invalidParams(`Invalid params: notifications.${k} must be a boolean`);
+  }
+  const subs = f.resourceSubscriptions;
+  if (subs !== undefined && (!Array.isArray(subs) || subs.some((u) => typeof u !== "string"))) {
+    throw invalidParams("Invalid params: notifications.resourceSubscriptions must be an array of URIs");
+  }
+  return f as SubscriptionFilter;
+}
+
+/** What of a filter this server can deliver. */
+function honour(view: ServerSession, filter: SubscriptionFilter, caps: ServerCapabilities): SubscriptionFilter {
+  const out: SubscriptionFilter = {};
+  if (filter.toolsListChanged && caps.tools?.listChanged) out.toolsListChanged = true;
+  if (filter.promptsListChanged && caps.prompts?.listChanged) out.promptsListChanged = true;
+  if (filter.resourcesListChanged && caps.resources?.listChanged) out.resourcesListChanged = true;
+  if (filter.resourceSubscriptions && caps.resources?.subscribe) {
+    out.resourceSubscriptions = [...new Set(filter.resourceSubscriptions)].filter((uri) => canSubscribe(view.server, uri));
+  }
+  return out;
+}
+
+/** Serves one subscriptions/listen request until it is cancelled or the server closes. */
+export async function listen(view: ServerSession, params: Record<string, unknown>, req: IncomingRequest, caps: ServerCapabilities): Promise<Record<string, unknown>> {
+  const filter = honour(view, readFilter(params.notifications), caps);
+  const id = req.id;
+  const tag = { [META.subscriptionId]: id };
+  const send = (method: string, p: Record<string, unknown> = {}) =>
+    void view.peer.notify(method, { ...p, _meta: { ...((p._meta as object) ?? {}), ...tag } }, { relatedRequestId: id });
+  // The acknowledgement is the first message of the stream.
+  send("notifications/subscriptions/acknowledged", { notifications: filter });
+  const signal = req.signal;
+  await new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    const remove = view.server.listeners.add({
+      id,
+      filter,
+      send,
+      end: () => {
+        signal.removeEventListener("abort", onAbort);
+        resolve();
+      },
+    });
+    const onAbort = () => {
+      remove();
+      resolve();
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+  return { _meta: tag };
+}

@@ -214,7 +214,11 @@ describe("mcpgen dev", () => {
     let stderr = "";
     transport.stderr?.on("data", (c: Buffer) => (stderr += c));
     const client = new Client({ name: "dev-stdio", version: "1.0.0" });
-    await client.connect(transport);
+    try {
+      await client.connect(transport, { timeout: 30_000 });
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\n--- mcpgen dev's stderr ---\n${stderr}`);
+    }
     const r = await client.callTool({ name: "greet", arguments: { name: "Eve" } });
     assert.equal((r.content as { text: string }[])[0]!.text, "hey, Eve");
     await client.close();

@@ -195,3 +195,17 @@ describe("mcpgen docs", () => {
     assert.match(r.stdout, /### `test_dynamic_tool`\n\nA tool that appears 2 seconds after the server starts\n\n- \*\*Disabled at start:\*\*/);
   });
 });
+
+test("the mcpgen CLI dispatches diff and docs", async () => {
+  const { main } = await import("../../generator/src/cli/main.js");
+  const out: string[] = [];
+  const err: string[] = [];
+  const io = { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s) }, cwd: process.cwd(), env: {} };
+  assert.equal(await main(["docs", "--cwd", "examples/tour"], io), 0, err.join(""));
+  assert.match(out.join(""), /^# mcpgen Tour/);
+  out.length = 0;
+  assert.equal(await main(["diff", "--cwd", "examples/tour", "--against", "mcp.yaml"], io), 0, err.join(""));
+  assert.match(out.join("") + err.join(""), /0 breaking, 0 dangerous, 0 safe/);
+  assert.equal(await main(["--help"], io), 0);
+  assert.match(out.join(""), /diff\s+Compare the server's surface/);
+});

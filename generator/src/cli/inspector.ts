@@ -85,12 +85,14 @@ export async function ensureInspector(env: Record<string, string | undefined>, l
   mkdirSync(dir, { recursive: true });
   // A package.json of its own keeps npm from treating an enclosing folder as the project.
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "mcpgen-inspector-cache", private: true, dependencies: deps }, null, 2) + "\n");
-  const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+  // npm is a .cmd script on Windows, which only a shell runs (and the shell needs quotes).
+  const windows = process.platform === "win32";
+  const npm = windows ? "npm.cmd" : "npm";
   const output = await new Promise<{ code: number; text: string }>((resolve) => {
-    const child = spawn(npm, ["install", "--no-audit", "--no-fund", "--loglevel=error", "--prefix", dir], {
+    const child = spawn(npm, ["install", "--no-audit", "--no-fund", "--loglevel=error", "--prefix", windows ? `"${dir}"` : dir], {
       cwd: dir,
       stdio: ["ignore", "pipe", "pipe"],
-      shell: process.platform === "win32",
+      shell: windows,
       env: { ...process.env, ...env },
     });
     let text = "";

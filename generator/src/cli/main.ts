@@ -44,6 +44,16 @@ export const COMMANDS: Record<string, CommandEntry> = {
     run: lazy(() => import("./install.js"), "installCommand"),
     usage: async () => (await import("./install.js")).INSTALL_USAGE,
   },
+  diff: {
+    summary: "Compare the server's surface with a git revision or file (exit 1 on breaking changes)",
+    run: lazy(() => import("../surface/diff-command.js"), "diffCommand"),
+    usage: async () => (await import("../surface/diff-command.js")).DIFF_HELP,
+  },
+  docs: {
+    summary: "Write a Markdown (--html: HTML) reference of the server",
+    run: lazy(() => import("../surface/docs-command.js"), "docsCommand"),
+    usage: async () => (await import("../surface/docs-command.js")).DOCS_HELP,
+  },
 };
 
 const COMMON_HELP = `Options for every command:

@@ -1,7 +1,8 @@
 // `npm run bench`: the mcpgen-generated server, the official SDK and a bare Node loop,
 // side by side in one run, alternating in rounds; prints medians, ratios and targets.
 //
-//   node bench/run.mjs [--quick] [--rounds N] [--duration MS] [--no-soak] [--no-generator] [--no-install] [--out FILE]
+//   node bench/run.mjs [--quick] [--rounds N] [--duration MS] [--soak-requests N] [--no-soak] [--no-generator] [--no-install] [--out FILE]
+//   node bench/run.mjs --install-only      the production install sizes alone
 //
 // --quick is the smoke run (test/bench.test.ts): a few hundred requests per server and
 // mode, checked for correctness only. Results also go to bench/results/latest.{json,md}
@@ -106,14 +107,17 @@ function sh(cmd, args, cwd = root) {
   return r.stdout;
 }
 
-/** Regenerates the mcpgen server (a no-change run when current) and compiles it to dist/. */
+/**
+ * Regenerates the mcpgen server (a no-change run when current; not in --quick, which the
+ * tests run: they leave tracked files alone) and compiles it to dist/.
+ */
 function prepare() {
   if (!existsSync(join(root, "runtime", "dist", "index.js")) || !existsSync(join(root, "generator", "dist", "index.js"))) {
     log("building the runtime and generator (npm run build)...");
     sh("npm", ["run", "build"]);
   }
   const dir = join(servers, "mcpgen");
-  sh(node, [join(root, "generator", "bin", "mcpgen.js"), "--cwd", dir, "--quiet"]);
+  if (!opts.quick) sh(node, [join(root, "generator", "bin", "mcpgen.js"), "--cwd", dir, "--quiet"]);
   rmSync(join(dir, "dist"), { recursive: true, force: true });
   sh(node, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", join(dir, "tsconfig.json")]);
 }
@@ -220,6 +224,18 @@ function generatorSpeed() {
 
 // ---- production install ---------------------------------------------------------------------
 
+/** Disk usage in bytes, as `du` counts it (whole blocks: many small files weigh more). */
+function diskUsage(dir) {
+  const r = spawnSync("du", ["-sk", dir], { encoding: "utf8" });
+  return Number(r.stdout.split("\t")[0]) * 1024;
+}
+
+/** Installed packages, as `npm ls --all` lists them (nested copies included). */
+function packageCount(project) {
+  const r = spawnSync("npm", ["ls", "--all", "--parseable", "--omit=dev"], { cwd: project, encoding: "utf8" });
+  return r.stdout.split("\n").filter((line) => line.includes("node_modules")).length;
+}
+
 function dirSize(dir) {
   let bytes = 0;
   let packages = 0;
@@ -232,7 +248,7 @@ function dirSize(dir) {
       } else if (e.isFile()) bytes += statSync(p).size;
     }
   };
-  walk(dir, false);
+  walk(dir, true);
   return { bytes, packages };
 }
 
@@ -254,10 +270,10 @@ function productionInstall() {
     writeFileSync(join(ours, "package.json"), JSON.stringify(pkg, null, 2));
     npm(["install", "--omit=dev", "--offline"], ours);
     cpSync(join(servers, "mcpgen", "dist"), join(ours, "dist"), { recursive: true });
-    const mine = dirSize(join(ours, "node_modules"));
+    const mine = { ...dirSize(join(ours, "node_modules")), packages: packageCount(ours), disk: diskUsage(join(ours, "node_modules")) };
     const app = dirSize(join(ours, "dist"));
-    const out = { mcpgen: { packages: mine.packages, bytes: mine.bytes, appBytes: app.bytes } };
-    log(`install  mcpgen server: ${mine.packages} package(s), ${fmtBytes(mine.bytes)} in node_modules (+ ${fmtBytes(app.bytes)} of generated code)`);
+    const out = { mcpgen: { packages: mine.packages, bytes: mine.bytes, disk: mine.disk, appBytes: app.bytes } };
+    log(`install  mcpgen server: ${mine.packages} package${mine.packages === 1 ? "" : "s"}, ${fmtBytes(mine.bytes)} in node_modules, ${fmtBytes(mine.disk)} on disk (+ ${fmtBytes(app.bytes)} of generated code)`);
     const sdkDir = join(tmp, "sdk");
     mkdirSync(sdkDir);
     const sdkVersion = JSON.parse(readFileSync(join(root, "node_modules", "@modelcontextprotocol", "sdk", "package.json"), "utf8")).version;
@@ -265,9 +281,9 @@ function productionInstall() {
     writeFileSync(join(sdkDir, "package.json"), JSON.stringify({ name: "sdk-server", version: "1.0.0", private: true, type: "module", dependencies: { "@modelcontextprotocol/sdk": sdkVersion, zod: zodVersion } }));
     try {
       npm(["install", "--omit=dev", "--prefer-offline"], sdkDir);
-      const theirs = dirSize(join(sdkDir, "node_modules"));
-      out.sdk = { packages: theirs.packages, bytes: theirs.bytes, version: sdkVersion };
-      log(`install  official SDK ${sdkVersion} + zod: ${theirs.packages} packages, ${fmtBytes(theirs.bytes)}`);
+      const theirs = { ...dirSize(join(sdkDir, "node_modules")), packages: packageCount(sdkDir), disk: diskUsage(join(sdkDir, "node_modules")) };
+      out.sdk = { packages: theirs.packages, bytes: theirs.bytes, disk: theirs.disk, version: sdkVersion };
+      log(`install  official SDK ${sdkVersion} + zod: ${theirs.packages} packages, ${fmtBytes(theirs.bytes)}, ${fmtBytes(theirs.disk)} on disk`);
     } catch (error) {
       log(`install  official SDK: not measured (${error.message.split("\n")[0]})`);
     }
@@ -401,10 +417,10 @@ function report(s, raw, soakResult, gen, install) {
     target(
       "production install of a generated server",
       0,
-      `${ours.packages} package, ${fmtBytes(ours.bytes)} (+ ${fmtBytes(ours.appBytes)} generated code)`,
+      `${ours.packages} package${ours.packages === 1 ? "" : "s"}, ${fmtBytes(ours.bytes)} (${fmtBytes(ours.disk)} on disk) + ${fmtBytes(ours.appBytes)} generated code`,
       "report count and size",
       true,
-      theirs ? `${theirs.packages} packages, ${fmtBytes(theirs.bytes)}` : "not measured",
+      theirs ? `${theirs.packages} packages, ${fmtBytes(theirs.bytes)} (${fmtBytes(theirs.disk)} on disk)` : "not measured",
     );
   }
   out.push("Ratios are the median of each round's ratio (the three servers of a round run back to back).");
@@ -424,6 +440,10 @@ async function main() {
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${fmt(totalmem() / 2 ** 30, 1)} GB, Node ${process.version}, ${process.platform}`;
   log(`mcpgen bench: ${machine}; load average ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
   log(`${opts.rounds} round(s); ${opts.quick ? `${opts.quickCount} requests` : `${opts.durationMs} ms (after ${opts.warmupMs} ms warm-up)`} per server and mode`);
+  if (flag("--install-only")) {
+    process.stdout.write(`${JSON.stringify(productionInstall(), null, 1)}\n`);
+    return;
+  }
   prepare();
   const raw = await measure();
   const s = summarize(raw);

@@ -6,12 +6,14 @@
  * argument and the scenario's name in MCP_CONFORMANCE_SCENARIO (plus, for some
  * scenarios, MCP_CONFORMANCE_CONTEXT as JSON and MCP_CONFORMANCE_PROTOCOL_VERSION).
  * For each scenario it does what an ordinary client application would: connect with the
- * runtime's McpClient over Streamable HTTP (falling back to HTTP+SSE for old servers),
- * list the tools, call the one the scenario is about, and answer the server's requests
- * the way a person at a form would (accept an elicitation form as pre-filled). For the
- * auth/* scenarios it is an app that signs in with the runtime's OAuthClientProvider
- * (the suite's authorization servers approve at once, so the headless redirect handling
- * stands in for the browser), then lists the tools and calls the first.
+ * runtime's McpClient over Streamable HTTP (falling back to HTTP+SSE for old servers) with
+ * `protocolEra: "auto"` (2026-07-28 when the server offers it, else initialize), list the
+ * tools, call the one the scenario is about, and answer the server's requests (or, in
+ * 2026-07-28, its input-required results) the way a person at a form would (accept an
+ * elicitation form as pre-filled). For the auth/* scenarios it is an app that signs in
+ * with the runtime's OAuthClientProvider (the suite's authorization servers approve at
+ * once, so the headless redirect handling stands in for the browser), then lists the
+ * tools and calls the first.
  *
  * Everything protocol-related is the runtime's job: nothing here works around it.
  * Exit code 0 when the scenario's client side ran to completion, 1 otherwise.
@@ -20,6 +22,7 @@ import {
   McpClient,
   OAuthClientProvider,
   connectWithFallback,
+  isModernVersion,
   isSupportedVersion,
   type ClientOptions,
   type ConnectHttpOptions,
@@ -93,6 +96,34 @@ function oauth(): ConnectHttpOptions {
   return { authProvider: provider };
 }
 
+/**
+ * Arguments for a tool the app knows nothing about: a sample value for each required
+ * property, by its declared type (what a form pre-filled with placeholders would send).
+ */
+function sampleArguments(tool: Tool): Record<string, unknown> {
+  const schema = tool.inputSchema as { properties?: Record<string, { type?: unknown }>; required?: unknown };
+  const args: Record<string, unknown> = {};
+  for (const name of Array.isArray(schema.required) ? (schema.required as string[]) : []) {
+    const type = schema.properties?.[name]?.type;
+    args[name] = type === "integer" || type === "number" ? 1 : type === "boolean" ? true : type === "object" ? {} : type === "array" ? [] : "example";
+  }
+  return args;
+}
+
+/**
+ * A client app with every client feature: it shows forms to its user (accepted as
+ * pre-filled), lets the server use its model (a fixed reply stands in for the model),
+ * and shares one project root.
+ */
+const fullFeatured: ClientOptions = {
+  onElicitation: acceptAsPrefilled,
+  onSampling: (params) => {
+    log(`sampling: ${params.messages.length} message(s) → fixed reply`);
+    return { role: "assistant", content: { type: "text", text: "A reply from the app's model." }, model: "conformance-model" };
+  },
+  roots: [{ uri: "file:///workspace/project", name: "project" }],
+};
+
 /** An app that signs in to the server (whatever OAuth it asks for), lists its tools and calls one. */
 const authorizedApp: Scenario = {
   transport: oauth,
@@ -138,6 +169,77 @@ const SCENARIOS: Record<string, Scenario> = {
     },
   },
 
+  /**
+   * An app with every client feature connects and looks at the tools (SEP-2575: each
+   * request's _meta and MCP-Protocol-Version; the server first refuses the version).
+   */
+  "request-metadata": {
+    options: fullFeatured,
+    async run(client) {
+      const tools = await client.listTools();
+      log(`tools: ${tools.map((t) => t.name).join(", ") || "none"}`);
+      if (tools[0]) await call(client, tools[0].name, sampleArguments(tools[0]));
+    },
+  },
+
+  /**
+   * Input-required round trips (SEP-2322): the app calls every tool the server lists, all
+   * at once, and answers the forms the calls ask for.
+   */
+  "sep-2322-client-request-state": {
+    options: { onElicitation: acceptAsPrefilled },
+    async run(client) {
+      const tools = await client.listTools();
+      await Promise.all(tools.map((t) => call(client, t.name, sampleArguments(t))));
+    },
+  },
+
+  /** Browse everything: every tool called, every resource read, every prompt fetched (SEP-2243 headers). */
+  "http-standard-headers": {
+    async run(client) {
+      for (const tool of await client.listTools()) await call(client, tool.name, sampleArguments(tool));
+      for (const resource of await client.listResources()) {
+        const r = await client.readResource(resource.uri);
+        log(`${resource.uri} → ${r.contents.length} content(s)`);
+      }
+      for (const prompt of await client.listPrompts()) {
+        const r = await client.getPrompt(prompt.name);
+        log(`prompt ${prompt.name} → ${r.messages.length} message(s)`);
+      }
+    },
+  },
+
+  /** Make the tool calls the scenario's context names (x-mcp-header arguments become Mcp-Param-* headers). */
+  "http-custom-headers": {
+    async run(client) {
+      const tools = await client.listTools();
+      const calls = (context.toolCalls ?? []) as { name: string; arguments: Record<string, unknown> }[];
+      if (calls.length === 0) throw new Error("the scenario's context names no tool calls");
+      for (const c of calls) {
+        findTool(tools, c.name);
+        await call(client, c.name, c.arguments);
+      }
+    },
+  },
+
+  /** Call every tool the client offers (tools with invalid x-mcp-header annotations are not offered). */
+  "http-invalid-tool-headers": {
+    options: { onInvalidTool: (tool, reason) => log(`left out tool ${tool.name}: ${reason}`) },
+    async run(client) {
+      const tools = await client.listTools();
+      log(`usable tools: ${tools.map((t) => t.name).join(", ") || "none"}`);
+      for (const tool of tools) await call(client, tool.name, sampleArguments(tool));
+    },
+  },
+
+  /** Look at the tools, whose schemas point at a network $ref (SEP-2106: never fetched). */
+  "json-schema-ref-no-deref": {
+    async run(client) {
+      const tools = await client.listTools();
+      for (const tool of tools) log(`tool ${tool.name}: input schema ${JSON.stringify(tool.inputSchema)}`);
+    },
+  },
+
   /** Hand the schema of one tool, exactly as received, to another (the echo tool). */
   "json-schema-2020-12-preservation": {
     async run(client) {
@@ -148,6 +250,20 @@ const SCENARIOS: Record<string, Scenario> = {
     },
   },
 };
+
+/**
+ * Which protocol era to speak, as an app that supports both would choose without knowing
+ * the server: "auto" (ask `server/discover`, speak 2026-07-28 when the server offers it,
+ * else initialize). The revision the harness names (MCP_CONFORMANCE_PROTOCOL_VERSION) is
+ * the one the app asks for in that initialize when it is a session-era one; the
+ * 2026-07-28 one is what the probe finds.
+ */
+function eraOptions(): ClientOptions {
+  if (requestedVersion && !isSupportedVersion(requestedVersion) && !isModernVersion(requestedVersion)) {
+    log(`MCP_CONFORMANCE_PROTOCOL_VERSION ${requestedVersion} is not a revision the runtime speaks; leaving the choice to the probe`);
+  }
+  return { protocolEra: "auto", protocolVersion: requestedVersion && isSupportedVersion(requestedVersion) ? requestedVersion : undefined };
+}
 
 async function main(): Promise<number> {
   if (!url || !/^https?:\/\//.test(url)) {
@@ -164,13 +280,12 @@ async function main(): Promise<number> {
     { name: "mcpgen-conformance-client", version: "1.0.0" },
     {
       ...scenario_.options,
-      // Speak the revision the harness runs at, when the runtime speaks it too.
-      protocolVersion: requestedVersion && isSupportedVersion(requestedVersion) ? requestedVersion : undefined,
+      ...eraOptions(),
       timeoutMs: 20_000,
     },
   );
   const { kind } = await connectWithFallback(client, url, { ...scenario_.transport?.(), onerror: (e) => log(`transport: ${e.message}`) });
-  log(`scenario ${scenario} over ${kind} at ${url}`);
+  log(`scenario ${scenario} over ${kind} at ${url}, ${client.era} era (protocol ${client.protocolVersion})`);
   try {
     await scenario_.run(client);
   } finally {

@@ -208,17 +208,18 @@ export class McpClient {
     for (let attempt = 0; attempt < 2; attempt++) {
       let result: DiscoverResult;
       try {
-        result = await this.peer.request<DiscoverResult>(
-          "server/discover",
-          { _meta: envelope(version, modernCapabilities(this.capabilities()), this.info) },
-          { timeoutMs: this.options.probeTimeoutMs ?? 10_000 },
-        );
+        result = await this.discover(version);
       } catch (error) {
+        // -32022 names the versions the server serves: retry once with the one we speak
+        // (even the one just sent: the server's list is what counts, and one retry ends it).
         const corrective = correctiveVersion(error);
-        if (corrective && corrective !== version) {
+        if (corrective && attempt === 0) {
           version = corrective;
           continue;
         }
+        // Refused for want of authorization (after the auth provider had its turn): an
+        // initialize to the same endpoint with the same credentials would be refused too.
+        if (isAuthRefusal(error)) throw error;
         if (required) throw new McpError(ErrorCode.InvalidRequest, `The server does not speak protocol revision 2026-07-28: server/discover failed (${(error as Error).message})`);
         return undefined;
       }
@@ -235,6 +236,31 @@ export class McpClient {
       return this.init;
     }
     return undefined;
+  }
+
+  /**
+   * The probe's server/discover. Its timeout (`probeTimeoutMs`) tells a server that never
+   * answers an unknown request from a slow one, so it counts only the time the server
+   * keeps the request waiting: time the transport spends authorizing (a person signing
+   * in, a token being fetched) is added to the deadline.
+   */
+  private discover(version: string): Promise<DiscoverResult> {
+    const limit = this.options.probeTimeoutMs ?? 10_000;
+    const transport = this.transport as { authorizationMs?: () => number } | undefined;
+    const authMs = () => transport?.authorizationMs?.() ?? 0;
+    const start = Date.now();
+    const authAtStart = authMs();
+    const controller = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const check = () => {
+      const remaining = start + limit + (authMs() - authAtStart) - Date.now();
+      if (remaining > 0) timer = setTimeout(check, remaining);
+      else controller.abort(new McpError(ErrorCode.RequestTimeout, `Request timed out after ${limit} ms: server/discover`, { timeoutMs: limit }));
+    };
+    if (Number.isFinite(limit)) timer = setTimeout(check, limit);
+    return this.peer
+      .request<DiscoverResult>("server/discover", { _meta: envelope(version, modernCapabilities(this.capabilities()), this.info) }, { timeoutMs: Infinity, signal: controller.signal })
+      .finally(() => clearTimeout(timer));
   }
 
   /** The era spoken: "modern" (2026-07-28, stateless) or "legacy" (an initialized session). */
@@ -435,6 +461,12 @@ export class McpClient {
   close(): Promise<void> {
     return this.peer.close();
   }
+}
+
+/** An HTTP 401 or 403 that the transport (and its auth provider) could not get past. */
+function isAuthRefusal(error: unknown): boolean {
+  const status = (error as { data?: { httpStatus?: unknown } } | undefined)?.data?.httpStatus;
+  return error instanceof McpError && (status === 401 || status === 403);
 }
 
 /**

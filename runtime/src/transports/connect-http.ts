@@ -1,6 +1,7 @@
 import type { McpClient } from "../client/client.js";
 import type { JsonRpcMessage, JsonRpcRequest } from "../protocol/jsonrpc.js";
 import type { InitializeResult } from "../protocol/types.js";
+import type { McpHeaderDeclaration } from "../protocol/mcp-headers.js";
 import { StreamableHttpClientTransport, jsonRpcErrorIn, type HttpErrorData, type StreamableHttpClientOptions } from "./http-client.js";
 import { SseClientTransport, type SseClientOptions } from "./legacy-sse-client.js";
 import type { Transport, TransportSink } from "./transport.js";
@@ -119,6 +120,16 @@ class FallbackTransport implements Transport {
 
   setProtocolVersion(version: string): void {
     if (this.inner instanceof StreamableHttpClientTransport) this.inner.setProtocolVersion(version);
+  }
+
+  /** Time spent authorizing (StreamableHttpClientTransport.authorizationMs). */
+  authorizationMs(): number {
+    return this.inner instanceof StreamableHttpClientTransport ? this.inner.authorizationMs() : 0;
+  }
+
+  /** 2026-07-28: the listed tools' `x-mcp-header` declarations, for the Mcp-Param-* headers (McpClient sets them). */
+  setToolHeaders(headers: Map<string, McpHeaderDeclaration[]>): void {
+    if (this.inner instanceof StreamableHttpClientTransport) this.inner.setToolHeaders(headers);
   }
 
   async close(): Promise<void> {

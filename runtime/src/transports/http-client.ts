@@ -92,8 +92,12 @@ export class StreamableHttpClientTransport implements Transport {
   private toolHeaders = new Map<string, McpHeaderDeclaration[]>();
   /** 2026-07-28 requests in flight: closing one's stream (abort) cancels it. */
   private readonly modernRequests = new Map<RequestId, AbortController>();
-  /** Whether 2026-07-28 requests were sent (and no initialize): no session, no GET stream. */
+  /** Whether 2026-07-28 requests were sent: without an initialize too, no session and no GET stream. */
   private modern = false;
+  /** Time spent in the auth provider (see authorizationMs): finished flows, and since when flows run. */
+  private authDoneMs = 0;
+  private authRunning = 0;
+  private authSince = 0;
 
   constructor(
     url: string | URL,
@@ -130,18 +134,43 @@ export class StreamableHttpClientTransport implements Transport {
     this.toolHeaders = headers;
   }
 
+  /**
+   * Milliseconds this transport has spent in its auth provider (signing in, refreshing or
+   * stepping up a token), the flow running now included: time no server kept a request
+   * waiting. McpClient leaves it out of the `server/discover` probe's timeout.
+   */
+  authorizationMs(): number {
+    return this.authDoneMs + (this.authRunning > 0 ? Date.now() - this.authSince : 0);
+  }
+
+  /** Runs one auth provider call, counting its time (overlapping calls count once). */
+  private async authorizing<T>(fn: () => T | Promise<T>): Promise<T> {
+    if (this.authRunning++ === 0) this.authSince = Date.now();
+    try {
+      return await fn();
+    } finally {
+      if (--this.authRunning === 0) this.authDoneMs += Date.now() - this.authSince;
+    }
+  }
+
   async send(message: JsonRpcMessage | JsonRpcMessage[]): Promise<void> {
     if (this.closed) throw new McpError(ErrorCode.ConnectionClosed, "Transport closed");
     if (!Array.isArray(message)) {
       const version = modernVersionOf(message);
       if (version) return this.sendModern(message, version);
-      if (this.modern && "method" in message && message.method === "notifications/cancelled") {
+      if ("method" in message && message.method === "notifications/cancelled") {
         // 2026-07-28 over HTTP: closing the request's stream is the cancellation.
         const id = (message.params as { requestId?: RequestId } | undefined)?.requestId;
         const controller = id === undefined ? undefined : this.modernRequests.get(id);
-        if (id !== undefined) this.modernRequests.delete(id);
-        controller?.abort(new McpError(ErrorCode.ConnectionClosed, "Request cancelled"));
-        return;
+        if (controller) {
+          this.modernRequests.delete(id!);
+          controller.abort(new McpError(ErrorCode.ConnectionClosed, "Request cancelled"));
+          return;
+        }
+        // Only 2026-07-28 requests so far: there is no session to tell. (After an
+        // initialize, say when "auto" fell back to it, session requests are cancelled
+        // the session-era way, with this notification.)
+        if (this.modern && !this.sentInitialize) return;
       }
     }
     const messages = Array.isArray(message) ? message : [message];
@@ -165,13 +194,16 @@ export class StreamableHttpClientTransport implements Transport {
       refusedBody = await response.text().catch(() => "");
       let retry: boolean;
       try {
-        retry = await provider.handleChallenge({
-          url: this.url,
-          status: response.status,
-          wwwAuthenticate: response.headers.get("www-authenticate"),
-          sentAuthorization: this.sentAuth.get(response),
-          signal,
-        });
+        const refused = response;
+        retry = await this.authorizing(() =>
+          provider.handleChallenge({
+            url: this.url,
+            status: refused.status,
+            wwwAuthenticate: refused.headers.get("www-authenticate"),
+            sentAuthorization: this.sentAuth.get(refused),
+            signal,
+          }),
+        );
       } catch (error) {
         if (this.closed) return;
         return this.fail(ids, `authorization for ${this.url} failed (after HTTP ${response.status}): ${errorText(error)}`, { httpStatus: response.status, body: refusedBody.slice(0, MAX_BODY_IN_ERROR) });
@@ -255,23 +287,39 @@ export class StreamableHttpClientTransport implements Transport {
       if (m.id !== undefined && this.modernRequests.get(m.id) === controller) this.modernRequests.delete(m.id);
     };
     const signal = controller.signal;
+    const post = () => this.fetchWith("POST", signal, headers, JSON.stringify(message));
     let response: Response;
+    /** The body of a refusal the auth provider could not get past (already read). */
+    let refusedBody: string | undefined;
     try {
-      const post = () => this.fetchWith("POST", signal, headers, JSON.stringify(message));
       response = await post();
       // Refused for want of (enough) authorization: let the provider fix that, then resend.
       const provider = this.options.authProvider;
       for (let round = 0; provider && round < MAX_AUTH_ROUNDS && isAuthChallenge(response); round++) {
-        await response.body?.cancel().catch(() => {});
-        const retry = await provider.handleChallenge({
-          url: this.url,
-          status: response.status,
-          wwwAuthenticate: response.headers.get("www-authenticate"),
-          sentAuthorization: this.sentAuth.get(response),
-          signal,
-        });
+        refusedBody = await response.text().catch(() => "");
+        let retry: boolean;
+        try {
+          const refused = response;
+          retry = await this.authorizing(() =>
+            provider.handleChallenge({
+              url: this.url,
+              status: refused.status,
+              wwwAuthenticate: refused.headers.get("www-authenticate"),
+              sentAuthorization: this.sentAuth.get(refused),
+              signal,
+            }),
+          );
+        } catch (error) {
+          cleanup();
+          if (this.closed || signal.aborted) return;
+          return this.fail(ids, `authorization for ${this.url} failed (after HTTP ${response.status}): ${errorText(error)}`, {
+            httpStatus: response.status,
+            body: refusedBody.slice(0, MAX_BODY_IN_ERROR),
+          });
+        }
         if (!retry) break;
         response = await post();
+        refusedBody = undefined;
       }
     } catch (error) {
       cleanup();
@@ -290,7 +338,7 @@ export class StreamableHttpClientTransport implements Transport {
         await this.runStream(state, response);
         return;
       }
-      const body = await response.text().catch(() => "");
+      const body = refusedBody ?? (await response.text().catch(() => ""));
       // A JSON-RPC answer for this request is the server's answer, whatever the status
       // (2026-07-28 errors come with 400 or 404 and carry data the caller needs).
       const own = type === "application/json" ? jsonRpcErrorIn(body) : undefined;
@@ -346,7 +394,9 @@ export class StreamableHttpClientTransport implements Transport {
   }
 
   private async fetchWith(method: string, signal: AbortSignal, ours: Record<string, string>, body?: string): Promise<Response> {
-    const authorization = await this.options.authProvider?.authorizationHeader(this.url);
+    const provider = this.options.authProvider;
+    // May refresh an expired token first: time spent authorizing.
+    const authorization = provider ? await this.authorizing(() => provider.authorizationHeader(this.url)) : undefined;
     const headers = await buildHeaders(this.options.headers, authorization ? { ...ours, authorization } : ours);
     const response = await this.fetchFn(this.url, { method, headers, body, signal });
     if (authorization) this.sentAuth.set(response, authorization);

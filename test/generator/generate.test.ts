@@ -156,6 +156,35 @@ export async function start(server: LifespanServer) {
 }
 `;
 
+describe("shared types referenced with annotations", () => {
+  it("reuses the shared type's name for a $ref with default or description siblings", async (t) => {
+    const dir = scratchProject(
+      t,
+      `version: 1
+server: { name: units, version: 1.0.0 }
+types:
+  Unit: { type: string, enum: [C, F] }
+tools:
+  convert:
+    input:
+      type: object
+      properties:
+        from: { $ref: "#/types/Unit" }
+        to: { $ref: "#/types/Unit", default: C, description: The unit to convert to }
+      required: [from]
+`,
+    );
+    const r = await cli(dir);
+    assert.equal(r.code, 0, r.stderr);
+    const types = read(dir, "src/generated/types.ts");
+    assert.doesNotMatch(types, /Unit1/);
+    assert.match(types, /to\?: Unit;/);
+    assert.match(types, /The unit to convert to/);
+    // The wire schema keeps the author's annotations.
+    assert.match(read(dir, "src/generated/schemas.ts"), /"default": ?"C"|default: ?"C"/);
+  });
+});
+
 describe("run-time switches", () => {
   it("server.items is typed by the manifest's names, and enabling an item needs no new capability", async (t) => {
     const dir = scratchProject(t, SWITCHES);

@@ -19,7 +19,7 @@ export async function emitTypes(model: Model): Promise<string> {
       aliases.push(`${description ? `/** ${description} */\n` : ""}export type ${typeName} = ${toTypeName(target)};`);
       return;
     }
-    const s = typeof schema === "boolean" ? (schema ? {} : { not: {} }) : { ...(relocateSchema(schema, typeName, toTypeName) as object) };
+    const s = typeof schema === "boolean" ? (schema ? {} : { not: {} }) : { ...(wrapRefSiblings(relocateSchema(schema, typeName, toTypeName)) as object) };
     // The title names the generated type; the author's own title stays on the wire schema.
     (s as Record<string, unknown>).title = typeName;
     if (description && (s as Record<string, unknown>).description === undefined) (s as Record<string, unknown>).description = description;
@@ -65,6 +65,29 @@ export async function emitTypes(model: Model): Promise<string> {
   });
   return cleanUp(ts) + (aliases.length > 0 ? "\n" + aliases.join("\n") + "\n" : "");
 }
+
+/**
+ * For the TypeScript compile only (wire schemas keep what the author wrote): a `$ref`
+ * with siblings becomes `{allOf: [{$ref}], …siblings}`, which means the same in 2020-12,
+ * minus annotations that do not change the type. json-schema-to-typescript would
+ * otherwise inline the referenced type, or emit a copy of it (`Unit1`), instead of
+ * reusing its name.
+ */
+function wrapRefSiblings(schema: Schema): Schema {
+  if (Array.isArray(schema)) return schema.map((x) => wrapRefSiblings(x as Schema)) as unknown as Schema;
+  if (!schema || typeof schema !== "object") return schema;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(schema)) out[k] = v && typeof v === "object" ? wrapRefSiblings(v as Schema) : v;
+  if (typeof out.$ref === "string" && Object.keys(out).length > 1) {
+    const { $ref, ...siblings } = out;
+    // Annotations that do not change the type would only make it `Unit & string`.
+    for (const k of TYPE_NEUTRAL) delete siblings[k];
+    return Object.keys(siblings).length === 0 ? { $ref } : { allOf: [{ $ref }], ...siblings };
+  }
+  return out;
+}
+
+const TYPE_NEUTRAL = ["default", "examples", "$comment", "deprecated", "readOnly", "writeOnly"];
 
 function pureTypeRef(schema: Schema): string | undefined {
   if (typeof schema !== "object") return undefined;

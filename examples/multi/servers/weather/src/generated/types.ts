@@ -5,7 +5,6 @@ export type Unit = "C" | "F" | "K";
  * What the 'convert_temperature' tool returns.
  */
 export type ConvertTemperatureOutput = number;
-export type Unit1 = "C" | "F" | "K";
 
 export interface Day {
   /**
@@ -30,7 +29,7 @@ export interface ConvertTemperatureInput {
 export interface GetForecastInput {
   city: string;
   days?: number;
-  unit?: Unit1;
+  unit?: Unit;
 }
 /**
  * What the 'get_forecast' tool returns.

@@ -12,7 +12,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
-import { ALPHA, LEGACY, cache, installSuites, node22, root, suiteBin } from "./conformance/install.mjs";
+import { ALPHA, LEGACY, cache, installSuites, root, runSuiteCli, suiteBin } from "./conformance/install.mjs";
 
 const example = join(root, "examples", "conformance");
 
@@ -142,16 +142,7 @@ async function runSuite(suite, url) {
   const out = join(cache, "results", `${label}-${new Date().toISOString().replace(/[:.]/g, "-")}`);
   const args = [suiteBin(suite.alias), "server", "--url", url, ...suite.args, "-o", out];
   log(`\n$ conformance@${suite.version} server --url ${url} ${suite.args.join(" ")}`.trimEnd());
-  const child = spawn(node22(), args, { cwd: cache, stdio: ["ignore", "pipe", "pipe"] });
-  let text = "";
-  const collect = (stream, sink) =>
-    stream.on("data", (chunk) => {
-      text += chunk;
-      if (verbose) sink.write(chunk);
-    });
-  collect(child.stdout, process.stdout);
-  collect(child.stderr, process.stderr);
-  const code = await new Promise((resolve) => child.once("close", (c) => resolve(c ?? 1)));
+  const { code, text } = await runSuiteCli(args, { cwd: cache, verbose });
   if (!verbose) for (const line of text.split("\n")) if (isSummaryLine(line)) log(line);
   const total = /Total: (\d+) passed, (\d+) failed/.exec(text);
   // Not-scored scenarios the run lists as failing ("  ✗ name (reason)" after "Not scored for").

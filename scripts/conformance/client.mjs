@@ -28,7 +28,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { ALPHA, LEGACY, cache, installSuites, node22, root, suiteBin } from "./install.mjs";
+import { ALPHA, LEGACY, cache, installSuites, node22, root, runSuiteCli, suiteBin } from "./install.mjs";
 
 const driver = join(root, "scripts", "conformance", "client-driver.ts");
 const REVISION = "2025-11-25";
@@ -117,16 +117,7 @@ const driverCommand = [process.execPath, "--import", "tsx", driver].map(shellQuo
 async function runScenario(run, scenario, outDir) {
   const args = [suiteBin(run.suite.alias), "client", "--command", driverCommand, "--scenario", scenario.name, ...run.run, "-o", outDir];
   // cwd: the workspace root, where `--import tsx` resolves.
-  const child = spawn(node22(), args, { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
-  let text = "";
-  const collect = (stream, sink) =>
-    stream.on("data", (chunk) => {
-      text += chunk;
-      if (verbose) sink.write(chunk);
-    });
-  collect(child.stdout, process.stdout);
-  collect(child.stderr, process.stderr);
-  const code = await new Promise((resolve) => child.once("close", (c) => resolve(c ?? 1)));
+  const { code, text } = await runSuiteCli(args, { cwd: root, verbose });
   // eslint-disable-next-line no-control-regex
   const plain = text.replace(/\x1b\[[0-9;]*m/g, "");
   const m = /Passed: (\d+)\/(\d+), (\d+) failed, (\d+) warnings/.exec(plain);

@@ -54,3 +54,19 @@ export function installSuites(log, fail) {
 /** The Node that runs the suite. */
 export const node22 = () => (needNode22 ? join(cache, "node_modules", NODE22.name, "bin", "node") : process.execPath);
 export const suiteBin = (alias) => join(cache, "node_modules", alias, "dist", "index.js");
+
+/** Runs the suite's CLI under Node 22; resolves with its exit code and everything it printed. */
+export async function runSuiteCli(args, { cwd, verbose }) {
+  const { spawn } = await import("node:child_process");
+  const child = spawn(node22(), args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+  let text = "";
+  const collect = (stream, sink) =>
+    stream.on("data", (chunk) => {
+      text += chunk;
+      if (verbose) sink.write(chunk);
+    });
+  collect(child.stdout, process.stdout);
+  collect(child.stderr, process.stderr);
+  const code = await new Promise((resolve) => child.once("close", (c) => resolve(c ?? 1)));
+  return { code, text };
+}

@@ -181,41 +181,13 @@ export class StreamableHttpClientTransport implements Transport {
     const signal = this.abort.signal;
     const post = () => this.fetchWith("POST", signal, { accept: "application/json, text/event-stream", "content-type": "application/json", ...this.sessionHeaders(isInit) }, JSON.stringify(message));
     let response: Response;
+    let refusedBody: string | undefined;
     try {
-      response = await post();
+      ({ response, refusedBody } = await this.postAuthorized(post, signal));
     } catch (error) {
       if (this.closed) return; // the engine fails whatever is pending
+      if (error instanceof AuthorizationFailed) return this.fail(ids, error.message, error.data);
       return this.fail(ids, `POST ${this.url} failed: ${errorText(signal.aborted ? signal.reason : error)}`, {});
-    }
-    // Refused for want of (enough) authorization: let the provider fix that, then resend.
-    let refusedBody: string | undefined;
-    const provider = this.options.authProvider;
-    for (let round = 0; provider && round < MAX_AUTH_ROUNDS && isAuthChallenge(response); round++) {
-      refusedBody = await response.text().catch(() => "");
-      let retry: boolean;
-      try {
-        const refused = response;
-        retry = await this.authorizing(() =>
-          provider.handleChallenge({
-            url: this.url,
-            status: refused.status,
-            wwwAuthenticate: refused.headers.get("www-authenticate"),
-            sentAuthorization: this.sentAuth.get(refused),
-            signal,
-          }),
-        );
-      } catch (error) {
-        if (this.closed) return;
-        return this.fail(ids, `authorization for ${this.url} failed (after HTTP ${response.status}): ${errorText(error)}`, { httpStatus: response.status, body: refusedBody.slice(0, MAX_BODY_IN_ERROR) });
-      }
-      if (!retry) break;
-      try {
-        response = await post();
-        refusedBody = undefined;
-      } catch (error) {
-        if (this.closed) return;
-        return this.fail(ids, `POST ${this.url} failed: ${errorText(signal.aborted ? signal.reason : error)}`, {});
-      }
     }
     const sid = response.headers.get("mcp-session-id");
     if (sid && (isInit || !this._sessionId)) this._sessionId = sid;
@@ -257,6 +229,43 @@ export class StreamableHttpClientTransport implements Transport {
   }
 
   /**
+   * POSTs; while the answer is an authorization challenge the provider can meet, meets it
+   * and posts again (bounded by MAX_AUTH_ROUNDS). Resolves with the last response and, for a
+   * refusal the provider could not get past, its body (already read). A failed flow throws
+   * `AuthorizationFailed`; a failed fetch throws as it came.
+   */
+  private async postAuthorized(post: () => Promise<Response>, signal: AbortSignal): Promise<{ response: Response; refusedBody?: string }> {
+    let response = await post();
+    let refusedBody: string | undefined;
+    const provider = this.options.authProvider;
+    for (let round = 0; provider && round < MAX_AUTH_ROUNDS && isAuthChallenge(response); round++) {
+      refusedBody = await response.text().catch(() => "");
+      const refused = response;
+      let retry: boolean;
+      try {
+        retry = await this.authorizing(() =>
+          provider.handleChallenge({
+            url: this.url,
+            status: refused.status,
+            wwwAuthenticate: refused.headers.get("www-authenticate"),
+            sentAuthorization: this.sentAuth.get(refused),
+            signal,
+          }),
+        );
+      } catch (error) {
+        throw new AuthorizationFailed(`authorization for ${this.url} failed (after HTTP ${refused.status}): ${errorText(error)}`, {
+          httpStatus: refused.status,
+          body: refusedBody.slice(0, MAX_BODY_IN_ERROR),
+        });
+      }
+      if (!retry) break;
+      response = await post();
+      refusedBody = undefined;
+    }
+    return { response, refusedBody };
+  }
+
+  /**
    * One 2026-07-28 message: a stateless POST with the headers the body implies
    * (MCP-Protocol-Version, Mcp-Method, Mcp-Name, Mcp-Param-*), no session; the reply is
    * JSON or an SSE stream, and aborting that stream cancels the request.
@@ -292,38 +301,11 @@ export class StreamableHttpClientTransport implements Transport {
     /** The body of a refusal the auth provider could not get past (already read). */
     let refusedBody: string | undefined;
     try {
-      response = await post();
-      // Refused for want of (enough) authorization: let the provider fix that, then resend.
-      const provider = this.options.authProvider;
-      for (let round = 0; provider && round < MAX_AUTH_ROUNDS && isAuthChallenge(response); round++) {
-        refusedBody = await response.text().catch(() => "");
-        let retry: boolean;
-        try {
-          const refused = response;
-          retry = await this.authorizing(() =>
-            provider.handleChallenge({
-              url: this.url,
-              status: refused.status,
-              wwwAuthenticate: refused.headers.get("www-authenticate"),
-              sentAuthorization: this.sentAuth.get(refused),
-              signal,
-            }),
-          );
-        } catch (error) {
-          cleanup();
-          if (this.closed || signal.aborted) return;
-          return this.fail(ids, `authorization for ${this.url} failed (after HTTP ${response.status}): ${errorText(error)}`, {
-            httpStatus: response.status,
-            body: refusedBody.slice(0, MAX_BODY_IN_ERROR),
-          });
-        }
-        if (!retry) break;
-        response = await post();
-        refusedBody = undefined;
-      }
+      ({ response, refusedBody } = await this.postAuthorized(post, signal));
     } catch (error) {
       cleanup();
       if (this.closed || signal.aborted) return;
+      if (error instanceof AuthorizationFailed) return this.fail(ids, error.message, error.data);
       return this.fail(ids, `POST ${this.url} failed: ${errorText(error)}`, {});
     }
     try {
@@ -641,4 +623,14 @@ export function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
     }, ms);
     signal.addEventListener("abort", onAbort, { once: true });
   });
+}
+
+/** The auth provider could not authorize a request; `data` is what the caller's error carries. */
+class AuthorizationFailed extends Error {
+  constructor(
+    message: string,
+    readonly data: HttpErrorData,
+  ) {
+    super(message);
+  }
 }

@@ -18,7 +18,7 @@ import {
   typesWithin,
   type SNode,
 } from "./schema.js";
-import type { Surface, SurfacePrompt, SurfaceResource, SurfaceTemplate, SurfaceTool } from "./surface.js";
+import type { Surface, SurfaceItem, SurfacePrompt, SurfaceResource, SurfaceTemplate, SurfaceTool } from "./surface.js";
 
 export type ItemKind = "server" | "auth" | "tool" | "resource" | "template" | "prompt";
 
@@ -162,17 +162,7 @@ function compareScopes(a: string[], b: string[], what: string, at: JsonPath, emi
   for (const s of a) if (!b.includes(s)) emit("scope-removed", `${what} no longer needs scope \`${s}\``, at);
 }
 
-interface CommonItem {
-  name: string;
-  title?: string;
-  description?: string;
-  scopes: string[];
-  enabled: boolean;
-  metadata: Record<string, unknown>;
-  at: JsonPath;
-}
-
-function compareCommon(label: string, a: CommonItem, b: CommonItem, emit: Emit, scopesMatter: boolean): void {
+function compareCommon(label: string, a: SurfaceItem, b: SurfaceItem, emit: Emit, scopesMatter: boolean): void {
   if (a.title !== b.title) emit("title-changed", `${label} title ${show(a.title)} -> ${show(b.title)}`, [...b.at, "title"]);
   if (a.description !== b.description) emit("description-changed", `${label} description changed`, [...b.at, "description"]);
   if (a.enabled && !b.enabled) emit("item-disabled", `${label} is now \`enabled: false\` (unlisted until enabled at run time)`, [...b.at, "enabled"]);

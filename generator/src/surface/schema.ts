@@ -8,6 +8,7 @@
 
 import type { JsonPath } from "../load/index.js";
 import { followPointer, parseTypeRef } from "../validate/checks/typeRefs.js";
+import { isRecord } from "../validate/guards.js";
 
 /** A resolved schema node: an object or a boolean, as in JSON Schema. */
 export type SNode = Record<string, unknown> | boolean;
@@ -33,9 +34,7 @@ export function cycleOf(node: unknown): string | undefined {
   return isRecord(node) ? (node as Tagged)[CYCLE] : undefined;
 }
 
-export function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
+export { isRecord };
 
 /** A node with its tags; tags are symbol keys, so JSON.stringify and Object.keys never see them. */
 export function tag(node: Record<string, unknown>, src: JsonPath | undefined, typeName?: string): Record<string, unknown> {

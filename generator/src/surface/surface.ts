@@ -34,7 +34,7 @@ export interface SurfaceAuth {
   at: JsonPath;
 }
 
-interface SurfaceItem {
+export interface SurfaceItem {
   name: string;
   title?: string;
   description?: string;
@@ -127,6 +127,19 @@ const pickDefined = (o: Record<string, unknown>, keys: string[]): Record<string,
   return out;
 };
 
+/** What every tool, resource, template and prompt has in the surface. */
+function itemOf(name: string, item: Record<string, any>, at: JsonPath, metadataKeys: string[]): SurfaceItem {
+  return {
+    name,
+    title: item.title,
+    description: item.description,
+    scopes: scopeList(item.scopes),
+    enabled: item.enabled !== false,
+    metadata: pickDefined(item, metadataKeys),
+    at,
+  };
+}
+
 /** The surface of a manifest that passed validation. */
 export function buildSurface(manifest: Manifest): Surface {
   const m = manifest as unknown as Record<string, any>;
@@ -144,13 +157,7 @@ export function buildSurface(manifest: Manifest): Surface {
         ? tag({ type: "object", properties: { result: output }, required: ["result"] }, [...at, "output"])
         : output;
     return {
-      name,
-      title: t.title,
-      description: t.description,
-      scopes: scopeList(t.scopes),
-      enabled: t.enabled !== false,
-      metadata: pickDefined(t, ["icons", "_meta"]),
-      at,
+      ...itemOf(name, t, at, ["icons", "_meta"]),
       input,
       output,
       wireOutput,
@@ -171,15 +178,7 @@ export function buildSurface(manifest: Manifest): Surface {
   const templates: SurfaceTemplate[] = [];
   for (const [name, r] of byName<any>(m.resources)) {
     const at: JsonPath = ["resources", name];
-    const common = {
-      name,
-      title: r.title,
-      description: r.description,
-      scopes: scopeList(r.scopes),
-      enabled: r.enabled !== false,
-      metadata: pickDefined(r, ["icons", "_meta", "size", "annotations"]),
-      at,
-    };
+    const common = itemOf(name, r, at, ["icons", "_meta", "size", "annotations"]);
     const uri = String(r.uri ?? "");
     const variables = templateVariables(parseUriTemplate(uri));
     if (variables.length === 0) {
@@ -211,13 +210,7 @@ export function buildSurface(manifest: Manifest): Surface {
   const prompts: SurfacePrompt[] = byName<any>(m.prompts).map(([name, p]) => {
     const at: JsonPath = ["prompts", name];
     return {
-      name,
-      title: p.title,
-      description: p.description,
-      scopes: scopeList(p.scopes),
-      enabled: p.enabled !== false,
-      metadata: pickDefined(p, ["icons", "_meta"]),
-      at,
+      ...itemOf(name, p, at, ["icons", "_meta"]),
       arguments: Object.entries<any>(p.arguments ?? {}).map(([argName, a]) => ({
         name: argName,
         title: a?.title,

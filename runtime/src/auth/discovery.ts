@@ -1,17 +1,5 @@
+import { authorizationServerMetadataUrls } from "../protocol/oauth-metadata.js";
 import { AuthError, sameUri } from "./types.js";
-
-/**
- * The metadata URLs of an issuer, in the order MCP gives: RFC 8414 with the path
- * inserted, OpenID Connect with the path inserted, then OpenID Connect appended to the
- * issuer (Keycloak realms, Entra ID tenants). Without a path, the first two.
- */
-export function issuerMetadataUrls(issuer: string): URL[] {
-  const u = new URL(issuer);
-  const path = u.pathname.replace(/\/+$/, "");
-  const urls = [new URL(`/.well-known/oauth-authorization-server${path}`, u.origin), new URL(`/.well-known/openid-configuration${path}`, u.origin)];
-  if (path) urls.push(new URL(`${path}/.well-known/openid-configuration`, u.origin));
-  return urls;
-}
 
 const TIMEOUT_MS = 5000;
 /** A failed discovery is retried no sooner than this. */
@@ -44,7 +32,7 @@ export class IssuerMetadataCache {
 
   private async discover(issuer: string): Promise<Record<string, unknown>> {
     const tried: string[] = [];
-    for (const url of issuerMetadataUrls(issuer)) {
+    for (const url of authorizationServerMetadataUrls(issuer)) {
       let response: Response;
       try {
         response = await this.fetchFn(url, { headers: { accept: "application/json" }, signal: AbortSignal.timeout(TIMEOUT_MS) });

@@ -18,6 +18,5 @@ export {
 export { JwtVerifier, DEFAULT_JWT_ALGORITHMS, type JwtVerifierOptions } from "./jwt.js";
 export { IntrospectionVerifier, type IntrospectionVerifierOptions } from "./introspection.js";
 export { ApiKeyVerifier, DEFAULT_API_KEY_HEADER } from "./api-key.js";
-export { issuerMetadataUrls } from "./discovery.js";
 export { ProtectedResource, createVerifier, PRM_PATH, type ProtectedResourceDocument } from "./resource-server.js";
 export { INSUFFICIENT_SCOPE } from "../server/scopes.js";

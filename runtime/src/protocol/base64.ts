@@ -1,6 +1,7 @@
 /**
  * Base64 without depending on Node's Buffer, so the server core also runs on edge
- * runtimes; Node's Buffer is used when present because it is much faster.
+ * runtimes; Node's Buffer is used when present because it is much faster. Every base64
+ * and base64url conversion in the runtime goes through here.
  */
 const NodeBuffer = (globalThis as { Buffer?: typeof Buffer }).Buffer;
 
@@ -12,17 +13,40 @@ export function bytesToBase64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
+/** The bytes of a base64 value; undefined when it does not decode. Callers check the alphabet they allow. */
+export function base64ToBytes(s: string): Uint8Array | undefined {
+  try {
+    const binary = atob(s);
+    const out = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+    return out;
+  } catch {
+    return undefined;
+  }
+}
+
+/** base64url without padding. */
+export function bytesToBase64Url(bytes: Uint8Array): string {
+  return toUrlAlphabet(bytesToBase64(bytes));
+}
+
+/** The bytes of an unpadded base64url value; undefined when it is not one. */
+export function base64UrlToBytes(s: string): Uint8Array | undefined {
+  if (!/^[A-Za-z0-9_-]*$/.test(s)) return undefined;
+  return base64ToBytes(s.replaceAll("-", "+").replaceAll("_", "/"));
+}
+
 /** base64url of an ASCII string (opaque cursors). */
 export function asciiToBase64Url(s: string): string {
-  return btoa(s).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+  return toUrlAlphabet(btoa(s));
 }
 
 /** The ASCII string behind a base64url value; undefined when it does not decode. */
 export function base64UrlToAscii(s: string): string | undefined {
-  if (!/^[A-Za-z0-9_-]*$/.test(s)) return undefined;
-  try {
-    return atob(s.replaceAll("-", "+").replaceAll("_", "/"));
-  } catch {
-    return undefined;
-  }
+  const bytes = base64UrlToBytes(s);
+  return bytes && String.fromCharCode(...bytes);
+}
+
+function toUrlAlphabet(b64: string): string {
+  return b64.replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }

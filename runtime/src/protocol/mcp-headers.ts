@@ -7,6 +7,8 @@
  * `=?base64?<base64 of the UTF-8 bytes>?=`.
  */
 
+import { base64ToBytes, bytesToBase64 } from "./base64.js";
+
 /** The annotation on an input-schema property that mirrors it into a header. */
 export const X_MCP_HEADER = "x-mcp-header";
 
@@ -97,10 +99,7 @@ export function headerText(value: unknown): string | undefined {
 /** A header value for `text`: as is when it is plain printable ASCII, else the base64 form. */
 export function encodeHeaderValue(text: string): string {
   if (text === "" || PLAIN.test(text)) return text;
-  const bytes = new TextEncoder().encode(text);
-  let binary = "";
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return `${SENTINEL_PREFIX}${btoa(binary)}${SENTINEL_SUFFIX}`;
+  return `${SENTINEL_PREFIX}${bytesToBase64(new TextEncoder().encode(text))}${SENTINEL_SUFFIX}`;
 }
 
 /**
@@ -114,10 +113,9 @@ export function decodeHeaderValue(value: string): string | undefined {
   }
   const b64 = value.slice(SENTINEL_PREFIX.length, value.length - SENTINEL_SUFFIX.length);
   if (!CANONICAL_BASE64.test(b64)) return undefined;
+  const bytes = base64ToBytes(b64);
+  if (!bytes) return undefined;
   try {
-    const binary = atob(b64);
-    const bytes = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
     return undefined;

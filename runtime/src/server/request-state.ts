@@ -10,6 +10,7 @@
  * The state is not encrypted: it carries the answers of earlier rounds, which the client
  * itself gave. Put nothing secret in it.
  */
+import { base64UrlToBytes, bytesToBase64Url } from "../protocol/base64.js";
 import { ErrorCode, McpError } from "../protocol/jsonrpc.js";
 
 export interface RequestStateOptions {
@@ -88,7 +89,7 @@ export class RequestStateCodec {
     const dot = state.indexOf(".");
     const body = dot < 0 ? undefined : state.slice(0, dot);
     const mac = dot < 0 ? undefined : base64UrlToBytes(state.slice(dot + 1));
-    if (!body || !mac || !/^[A-Za-z0-9_-]+$/.test(body)) throw invalidState("it is malformed");
+    if (!body || !mac?.length || !/^[A-Za-z0-9_-]+$/.test(body)) throw invalidState("it is malformed");
     const ok = await crypto.subtle.verify("HMAC", await this.hmacKey(), mac as BufferSource, encoder.encode(`mcp-rs1.${body}`));
     if (!ok) throw invalidState("its integrity check failed");
     let sealed: Sealed;
@@ -132,22 +133,4 @@ export function canonical(value: unknown): unknown {
     return out;
   }
   return value;
-}
-
-function bytesToBase64Url(bytes: Uint8Array): string {
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-}
-
-function base64UrlToBytes(s: string): Uint8Array | undefined {
-  if (!/^[A-Za-z0-9_-]+$/.test(s)) return undefined;
-  try {
-    const binary = atob(s.replaceAll("-", "+").replaceAll("_", "/"));
-    const out = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
-    return out;
-  } catch {
-    return undefined;
-  }
 }

@@ -1,3 +1,4 @@
+import { authorizationServerMetadataUrls } from "../../protocol/oauth-metadata.js";
 import { OAuthError, type AuthorizationServerMetadata, type ProtectedResourceMetadata } from "./types.js";
 
 /*
@@ -216,22 +217,7 @@ export function canonicalResource(serverUrl: URL): string {
 
 // ---- authorization server metadata ------------------------------------------------------
 
-/**
- * The metadata URLs to try for an issuer, in the order of the MCP specification:
- * with a path `/p`: `/.well-known/oauth-authorization-server/p`,
- * `/.well-known/openid-configuration/p`, `/p/.well-known/openid-configuration`;
- * without: `/.well-known/oauth-authorization-server`, `/.well-known/openid-configuration`.
- */
-export function authorizationServerMetadataUrls(issuer: string): URL[] {
-  const u = new URL(issuer);
-  const path = u.pathname.replace(/\/+$/, "");
-  if (!path) return [new URL("/.well-known/oauth-authorization-server", u.origin), new URL("/.well-known/openid-configuration", u.origin)];
-  return [
-    new URL(`/.well-known/oauth-authorization-server${path}`, u.origin),
-    new URL(`/.well-known/openid-configuration${path}`, u.origin),
-    new URL(`${path}/.well-known/openid-configuration`, u.origin),
-  ];
-}
+export { authorizationServerMetadataUrls } from "../../protocol/oauth-metadata.js";
 
 /**
  * Whether the `issuer` a metadata document states is the one its well-known URL was

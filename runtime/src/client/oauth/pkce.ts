@@ -3,22 +3,17 @@
  * edge runtimes).
  */
 
-/** base64url without padding of raw bytes. */
-export function base64Url(bytes: Uint8Array): string {
-  let binary = "";
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-}
+import { bytesToBase64Url } from "../../protocol/base64.js";
 
 /** `n` random bytes as base64url: 32 bytes give 43 characters (a valid code_verifier). */
 export function randomToken(n = 32): string {
-  return base64Url(crypto.getRandomValues(new Uint8Array(n)));
+  return bytesToBase64Url(crypto.getRandomValues(new Uint8Array(n)));
 }
 
 /** The S256 code challenge of a verifier: base64url(SHA-256(ASCII(verifier))). */
 export async function s256Challenge(verifier: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier));
-  return base64Url(new Uint8Array(digest));
+  return bytesToBase64Url(new Uint8Array(digest));
 }
 
 /** A fresh verifier and its S256 challenge. */

@@ -3,6 +3,7 @@
  * test/fixtures/diagnostics holds an mcp.yaml and the exact text output it must produce.
  * Rewrite the goldens with `UPDATE_GOLDENS=1 node --import tsx --test test/generator/diagnostics.test.ts`.
  */
+import { toSafeString } from 'json-schema-to-typescript/dist/src/utils.js';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -295,15 +296,18 @@ describe('names', () => {
     ['class', 'class_', 'Class', 'class'],
     ['await', 'await_', 'Await', 'await'],
     ['123', '_123', 'T123', '123'],
-    ['123abc', '_123abc', 'T123abc', '123abc'],
+    ['123abc', '_123abc', 'T123Abc', '123abc'],
     ['a.b', 'aB', 'AB', 'a_b'],
     ['', '_', 'T', '_'],
     ['HTTPServer', 'httpServer', 'HTTPServer', 'HTTPServer'],
     ['URL', 'url', 'URL_', 'URL'],
     ['promise', 'promise', 'Promise_', 'promise'],
-    ['café-au-lait', 'caféAuLait', 'CaféAuLait', 'caf_-au-lait'],
-    ['名前', '名前', '名前', '__'],
-    ['😀x', 'x', 'X', '_x'],
+    ['café-au-lait', 'caféAuLait', 'CafeAuLait', 'caf_-au-lait'],
+    ['Browser console logs', 'browserConsoleLogs', 'BrowserConsoleLogs', 'Browser_console_logs'],
+    ['"customers" database schema', 'customersDatabaseSchema', 'CustomersDatabaseSchema', '_customers__database_schema'],
+    ['3sA', '_3sA', 'T3SA', '3sA'],
+    ['名前', '名前', 'U540DU524D', '__'],
+    ['😀x', 'x', 'U1F600X', '_x'],
     ['__proto__', 'proto', 'Proto', '__proto__'],
     ['con', 'con', 'Con', 'con_'],
     ['-x', 'x', 'X', '_-x'],
@@ -313,6 +317,9 @@ describe('names', () => {
       assert.equal(toIdentifier(name), id);
       assert.equal(toTypeName(name), type);
       assert.equal(toFileName(name), file);
+      // json-schema-to-typescript renames any type name that is not a fixed point of this;
+      // a renamed type would be emitted under one name and imported under another.
+      assert.equal(toSafeString(`${type}Args`), `${type}Args`);
     });
   }
 

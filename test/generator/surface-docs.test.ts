@@ -10,7 +10,8 @@ import { join } from "node:path";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { docsCommand } from "../../generator/src/surface/docs-command.js";
-import { buildDocs, escapeHtml, renderMarkdown, Slugger } from "../../generator/src/surface/docs.js";
+import { htmlText as escapeHtml } from "../../generator/src/emit/escape.js";
+import { buildDocs, renderMarkdown, Slugger } from "../../generator/src/surface/docs.js";
 import { surfaceFromText } from "../../generator/src/surface/load.js";
 
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));

@@ -1,9 +1,8 @@
 import type { Model } from "../model/build.js";
-import { toIdentifier, toTypeName } from "../model/names.js";
+import { toTypeName } from "../model/names.js";
+import { jsdocText, tsString as lit } from "./escape.js";
 
-const lit = (v: unknown) => JSON.stringify(v);
-const doc = (text: unknown) => (typeof text === "string" && text ? [`  /** ${text.replace(/\*\//g, "*\\/").replace(/\n/g, " ")} */`] : []);
-const method = (prefix: string, name: string) => toIdentifier(`${prefix}_${name}`);
+const doc = (text: unknown) => (typeof text === "string" && text ? [`  /** ${jsdocText(text)} */`] : []);
 
 /**
  * A typed client for this server: one method per tool, resource, template and prompt,
@@ -20,7 +19,7 @@ export function emitClient(model: Model): string {
   L.push("");
   for (const t of model.templates) L.push(`const ${t.ident}Template = new UriTemplate(${lit(t.uriTemplate)});`);
   if (needsTemplate) L.push("");
-  L.push(`/** Typed client for the '${model.server.name}' MCP server. */`);
+  L.push(`/** ${jsdocText(`Typed client for the '${model.server.name}' MCP server.`)} */`);
   L.push(`export class ${className} {`);
   L.push("  constructor(readonly mcp: McpClient) {}");
   L.push("");
@@ -37,12 +36,13 @@ export function emitClient(model: Model): string {
   for (const t of model.tools) {
     L.push("");
     L.push(...doc(t.meta.description));
-    const m = toIdentifier(t.name);
+    const m = t.clientMethod;
+    const input = t.argumentsType ?? t.inputType;
     if (t.outputTypeSchema !== undefined) {
-      L.push(`  async ${m}(input: T.${t.inputType}, options?: CallOptions): Promise<T.${t.outputType}> {`);
+      L.push(`  async ${m}(input: T.${input}, options?: CallOptions): Promise<T.${t.outputType}> {`);
       L.push(`    return structuredOf<T.${t.outputType}>(${lit(t.name)}, await this.mcp.callTool(${lit(t.name)}, input, options), ${t.wrapOutput});`);
     } else {
-      L.push(`  async ${m}(input: T.${t.inputType}, options?: CallOptions): Promise<CallToolResult> {`);
+      L.push(`  async ${m}(input: T.${input}, options?: CallOptions): Promise<CallToolResult> {`);
       L.push(`    return checkToolResult(${lit(t.name)}, await this.mcp.callTool(${lit(t.name)}, input, options));`);
     }
     L.push("  }");
@@ -50,14 +50,14 @@ export function emitClient(model: Model): string {
   for (const r of model.resources) {
     L.push("");
     L.push(...doc(`Reads ${r.uri}.`));
-    L.push(`  ${method("read", r.name)}(options?: CallOptions): Promise<ReadResourceResult> {`);
+    L.push(`  ${r.clientMethod}(options?: CallOptions): Promise<ReadResourceResult> {`);
     L.push(`    return this.mcp.readResource(${lit(r.uri)}, options);`);
     L.push("  }");
   }
   for (const t of model.templates) {
     L.push("");
     L.push(...doc(`Reads ${t.uriTemplate}.`));
-    L.push(`  ${method("read", t.name)}(params: T.${t.paramsType}, options?: CallOptions): Promise<ReadResourceResult> {`);
+    L.push(`  ${t.clientMethod}(params: T.${t.paramsType}, options?: CallOptions): Promise<ReadResourceResult> {`);
     L.push(`    return this.mcp.readResource(${t.ident}Template.expand(params as unknown as Record<string, string>), options);`);
     L.push("  }");
   }
@@ -65,7 +65,7 @@ export function emitClient(model: Model): string {
     L.push("");
     L.push(...doc(p.meta.description ?? `Gets the '${p.name}' prompt.`));
     const optional = p.arguments.every((a) => !a.required);
-    L.push(`  ${method("get", p.name)}(args: T.${p.argsType}${optional ? " = {}" : ""}, options?: CallOptions): Promise<GetPromptResult> {`);
+    L.push(`  ${p.clientMethod}(args: T.${p.argsType}${optional ? " = {}" : ""}, options?: CallOptions): Promise<GetPromptResult> {`);
     L.push(`    return this.mcp.getPrompt(${lit(p.name)}, args as unknown as Record<string, string>, options);`);
     L.push("  }");
   }

@@ -1,4 +1,5 @@
 import type { Model } from "../model/build.js";
+import { jsdocText, tsString } from "./escape.js";
 import { relativeImport } from "./layout.js";
 
 /**
@@ -19,7 +20,7 @@ export function emitContract(model: Model): string {
   L.push("type MaybePromise<V> = V | Promise<V>;");
   L.push("");
   if (model.lifespan) {
-    L.push(`/** What \`start\` in ${model.paths.handlers}/lifespan.ts returns: \`ctx.app\` in every handler. */`);
+    L.push(`/** ${jsdocText(`What \`start\` in ${model.paths.handlers}/lifespan.ts returns: \`ctx.app\` in every handler.`)} */`);
     L.push("export type AppContext = Awaited<ReturnType<typeof start>>;");
     L.push("");
     L.push("/** What `start` receives: the server, before `ctx.app` exists (`server.items` switches items at run time). */");
@@ -42,39 +43,39 @@ export function emitContract(model: Model): string {
     let ctxType = "ServerContext";
     if (t.forms.length > 0) {
       ctxType = `${t.typeName}Context`;
-      L.push(`/** Context of the '${t.name}' tool, with its elicitation questions. */`);
+      L.push(`/** ${jsdocText(`Context of the '${t.name}' tool, with its elicitation questions.`)} */`);
       L.push(`export interface ${ctxType} extends ServerContext {`);
       L.push("  elicit: {");
       for (const f of t.forms) {
-        L.push(`    /** Asks: ${JSON.stringify(f.message).slice(1, -1)} */`);
+        L.push(`    /** ${jsdocText(`Asks: ${f.message}`)} */`);
         L.push(`    ${f.ident}(message?: string): Promise<ElicitResult<T.${f.typeName}>>;`);
       }
       L.push("  };");
       L.push("}");
     }
     const ret = t.outputTypeSchema !== undefined ? `T.${t.outputType} | ExplicitToolResult` : "ToolReturn";
-    L.push(`/** Handler of the '${t.name}' tool. */`);
+    L.push(`/** ${jsdocText(`Handler of the '${t.name}' tool.`)} */`);
     L.push(`export type ${t.typeName}Handler = (input: T.${t.inputType}, ctx: ${ctxType}) => MaybePromise<${ret}>;`);
   }
   for (const r of model.resources) {
     if (r.text !== undefined || r.blob !== undefined) continue;
     L.push("");
-    L.push(`/** Reads the '${r.name}' resource (${r.uri}). */`);
+    L.push(`/** ${jsdocText(`Reads the '${r.name}' resource (${r.uri}).`)} */`);
     L.push(`export type ${r.typeName}Read = (uri: string, ctx: ServerContext) => MaybePromise<ResourceReturn>;`);
   }
   for (const t of model.templates) {
     L.push("");
-    L.push(`/** Reads a '${t.name}' resource (${t.uriTemplate}). */`);
+    L.push(`/** ${jsdocText(`Reads a '${t.name}' resource (${t.uriTemplate}).`)} */`);
     L.push(`export type ${t.typeName}Read = (params: T.${t.paramsType}, uri: string, ctx: ServerContext) => MaybePromise<ResourceReturn>;`);
     if (t.list) {
-      L.push(`/** Lists the concrete '${t.name}' resources for resources/list. */`);
+      L.push(`/** ${jsdocText(`Lists the concrete '${t.name}' resources for resources/list.`)} */`);
       L.push(`export type ${t.typeName}List = (ctx: ServerContext) => MaybePromise<(Omit<Resource, "name"> & { name?: string })[]>;`);
     }
   }
   for (const p of model.prompts) {
     if (!p.needsHandler) continue;
     L.push("");
-    L.push(`/** Builds the '${p.name}' prompt. */`);
+    L.push(`/** ${jsdocText(`Builds the '${p.name}' prompt.`)} */`);
     L.push(`export type ${p.typeName}Get = (args: T.${p.argsType}, ctx: ServerContext) => MaybePromise<PromptReturn>;`);
   }
   if (model.auth?.verifier === "custom") {
@@ -90,7 +91,7 @@ export function emitContract(model: Model): string {
  * `server.items.tools.<name>.enable()` is checked by the compiler.
  */
 function itemsType(model: Model): string[] {
-  const members = (names: string[]) => names.map((n) => `    readonly ${JSON.stringify(n)}: Registered;`);
+  const members = (names: string[]) => names.map((n) => `    readonly ${tsString(n)}: Registered;`);
   const group = (key: string, names: string[]) =>
     names.length === 0 ? [`  readonly ${key}: {};`] : [`  readonly ${key}: {`, ...members(names), "  };"];
   const resourceNames = [...model.resources, ...model.templates].map((r) => r.name).sort();

@@ -1,5 +1,6 @@
 import { posix } from "node:path";
 import type { Model } from "../model/build.js";
+import { tsString } from "./escape.js";
 
 /** One function the author writes: its export name, contract type and stub. */
 export interface HandlerExport {
@@ -44,7 +45,7 @@ const VERIFY_TOKEN_BODY = [
 ].join("\n");
 
 const notImplemented = (kind: string, name: string, file: string) =>
-  `throw notImplemented(${JSON.stringify(kind)}, ${JSON.stringify(name)}, ${JSON.stringify(file)});`;
+  `throw notImplemented(${tsString(kind)}, ${tsString(name)}, ${tsString(file)});`;
 
 /** Every handler file the manifest needs, in a stable order. */
 export function handlerFiles(model: Model): HandlerFile[] {

@@ -1,4 +1,5 @@
 import Handlebars from "handlebars";
+import { tsString } from "./escape.js";
 
 /**
  * Compiles a prompt's Handlebars template into a JavaScript expression over `args`,
@@ -25,12 +26,12 @@ function program(p: hbs.AST.Program | undefined): string[] {
 function statement(node: hbs.AST.Statement): string | undefined {
   switch (node.type) {
     case "ContentStatement":
-      return JSON.stringify((node as hbs.AST.ContentStatement).value);
+      return tsString((node as hbs.AST.ContentStatement).value);
     case "CommentStatement":
       return undefined;
     case "MustacheStatement": {
       const m = node as hbs.AST.MustacheStatement;
-      return `(args[${JSON.stringify(pathName(m.path))}] ?? "")`;
+      return `(args[${tsString(pathName(m.path))}] ?? "")`;
     }
     case "BlockStatement": {
       const b = node as hbs.AST.BlockStatement;
@@ -38,7 +39,7 @@ function statement(node: hbs.AST.Statement): string | undefined {
       if ((helper !== "if" && helper !== "unless") || b.params.length !== 1) {
         throw new Error(`Unsupported block helper '{{#${helper}}}': prompt templates support #if and #unless`);
       }
-      const test = `args[${JSON.stringify(pathName(b.params[0] as hbs.AST.Expression))}]`;
+      const test = `args[${tsString(pathName(b.params[0] as hbs.AST.Expression))}]`;
       const yes = join(program(b.program));
       const no = join(program(b.inverse));
       return helper === "if" ? `(${test} ? ${yes} : ${no})` : `(${test} ? ${no} : ${yes})`;

@@ -3,6 +3,7 @@ import { dirname, posix } from "node:path";
 import { fileURLToPath } from "node:url";
 import Handlebars from "handlebars";
 import type { Model } from "../model/build.js";
+import { jsdocText } from "./escape.js";
 import { relativeImport, type HandlerFile, type HandlerExport } from "./layout.js";
 
 const templatesDir = posix.join(dirname(fileURLToPath(import.meta.url)).replace(/\\/g, "/"), "../../templates");
@@ -15,6 +16,8 @@ function template(name: string): Handlebars.TemplateDelegate {
   if (!t) {
     // One export's text, shared by fresh stubs and by exports appended on re-runs.
     if (!Handlebars.partials.export) Handlebars.registerPartial("export", readTemplate("handler-export.ts.hbs"));
+    // Templates print manifest text only through the escaping module: `{{jsdoc doc}}`.
+    if (!Handlebars.helpers.jsdoc) Handlebars.registerHelper("jsdoc", (text: unknown) => jsdocText(String(text)));
     t = Handlebars.compile(readTemplate(name), { noEscape: true, strict: true });
     cache.set(name, t);
   }

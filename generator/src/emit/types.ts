@@ -1,7 +1,10 @@
 import { compile } from "json-schema-to-typescript";
 import type { Model } from "../model/build.js";
 import { toTypeName } from "../model/names.js";
+import { setOwn } from "../model/own.js";
 import { relocateSchema, typeRefName, type Schema } from "../model/schema-refs.js";
+import { jsdocText } from "./escape.js";
+import { forTypeCompile, KeyCodec } from "./type-schema.js";
 
 /**
  * Every TypeScript type of the server, from one JSON Schema document whose `$defs`
@@ -12,22 +15,25 @@ import { relocateSchema, typeRefName, type Schema } from "../model/schema-refs.j
 export async function emitTypes(model: Model): Promise<string> {
   const defs: Record<string, Schema> = {};
   const aliases: string[] = [];
-  const add = (typeName: string, schema: Schema, description?: string) => {
+  const keys = new KeyCodec();
+  const add = (typeName: string, schema: Schema, description?: string, callerView = false) => {
     const target = pureTypeRef(schema);
     if (target) {
       // A bare reference becomes an alias, so the shared type keeps one name.
-      aliases.push(`${description ? `/** ${description} */\n` : ""}export type ${typeName} = ${toTypeName(target)};`);
+      aliases.push(`${description ? `/** ${jsdocText(description)} */\n` : ""}export type ${typeName} = ${toTypeName(target)};`);
       return;
     }
-    const s = typeof schema === "boolean" ? (schema ? {} : { not: {} }) : { ...(wrapRefSiblings(relocateSchema(schema, typeName, toTypeName)) as object) };
+    const relocated = relocateSchema(schema, typeName, toTypeName);
+    const s = forTypeCompile(relocated, typeName, keys, !callerView);
     // The title names the generated type; the author's own title stays on the wire schema.
-    (s as Record<string, unknown>).title = typeName;
-    if (description && (s as Record<string, unknown>).description === undefined) (s as Record<string, unknown>).description = description;
+    s.title = typeName;
+    if (description && s.description === undefined) s.description = description;
     defs[typeName] = s;
   };
   for (const t of model.types) add(t.typeName, t.schema);
   for (const tool of model.tools) {
-    add(tool.inputType, tool.inputTypeSchema, `Arguments of the '${tool.name}' tool.`);
+    add(tool.inputType, tool.inputTypeSchema, tool.argumentsType ? `Arguments of the '${tool.name}' tool, as the handler receives them (defaults filled in).` : `Arguments of the '${tool.name}' tool.`);
+    if (tool.argumentsType) add(tool.argumentsType, tool.inputTypeSchema, `Arguments of the '${tool.name}' tool, as a caller sends them (properties with a default may be left out).`, true);
     if (tool.outputTypeSchema !== undefined) add(tool.outputType, tool.outputTypeSchema, `What the '${tool.name}' tool returns.`);
     for (const f of tool.forms) add(f.typeName, f.typeSchema, `Answer to the '${f.name}' question of '${tool.name}'.`);
   }
@@ -36,7 +42,7 @@ export async function emitTypes(model: Model): Promise<string> {
   }
   for (const p of model.prompts) {
     const properties: Record<string, Schema> = {};
-    for (const a of p.arguments) properties[a.name] = a.description ? { type: "string", description: a.description } : { type: "string" };
+    for (const a of p.arguments) setOwn(properties, a.name, a.description ? { type: "string", description: a.description } : { type: "string" });
     add(p.argsType, {
       type: "object",
       properties,
@@ -63,31 +69,8 @@ export async function emitTypes(model: Model): Promise<string> {
     enableConstEnums: false,
     $refOptions: { resolve: { external: false } } as any,
   });
-  return cleanUp(ts) + (aliases.length > 0 ? "\n" + aliases.join("\n") + "\n" : "");
+  return keys.decode(cleanUp(ts)) + (aliases.length > 0 ? "\n" + aliases.join("\n") + "\n" : "");
 }
-
-/**
- * For the TypeScript compile only (wire schemas keep what the author wrote): a `$ref`
- * with siblings becomes `{allOf: [{$ref}], …siblings}`, which means the same in 2020-12,
- * minus annotations that do not change the type. json-schema-to-typescript would
- * otherwise inline the referenced type, or emit a copy of it (`Unit1`), instead of
- * reusing its name.
- */
-function wrapRefSiblings(schema: Schema): Schema {
-  if (Array.isArray(schema)) return schema.map((x) => wrapRefSiblings(x as Schema)) as unknown as Schema;
-  if (!schema || typeof schema !== "object") return schema;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(schema)) out[k] = v && typeof v === "object" ? wrapRefSiblings(v as Schema) : v;
-  if (typeof out.$ref === "string" && Object.keys(out).length > 1) {
-    const { $ref, ...siblings } = out;
-    // Annotations that do not change the type would only make it `Unit & string`.
-    for (const k of TYPE_NEUTRAL) delete siblings[k];
-    return Object.keys(siblings).length === 0 ? { $ref } : { allOf: [{ $ref }], ...siblings };
-  }
-  return out;
-}
-
-const TYPE_NEUTRAL = ["default", "examples", "$comment", "deprecated", "readOnly", "writeOnly"];
 
 function pureTypeRef(schema: Schema): string | undefined {
   if (typeof schema !== "object") return undefined;
@@ -100,8 +83,8 @@ function cleanUp(ts: string): string {
   return (
     ts
       .replace(/export interface McpgenAllTypes \{[\s\S]*?\n\}\n?/, "")
-      .replace(/\n \* ?\n \* This interface was referenced by `McpgenAllTypes`'s JSON-Schema\n \* via the `definition` "[^"]*"\./g, "")
-      .replace(/\/\*\*\n \* This interface was referenced by `McpgenAllTypes`'s JSON-Schema\n \* via the `definition` "[^"]*"\.\n \*\/\n/g, "")
+      .replace(/\n \* ?\n \* This interface was referenced by `[^`]*`'s JSON-Schema\n \* via the `definition` "[^"]*"\./g, "")
+      .replace(/\/\*\*\n \* This interface was referenced by `[^`]*`'s JSON-Schema\n \* via the `definition` "[^"]*"\.\n \*\/\n/g, "")
       .trim() + "\n"
   );
 }

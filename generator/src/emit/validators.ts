@@ -4,6 +4,7 @@ import { _ } from "ajv/dist/compile/codegen/index.js";
 import { formatNames, formats } from "@mcpgen/runtime/validation";
 import type { Model } from "../model/build.js";
 import type { Schema } from "../model/schema-refs.js";
+import { jsonExpr } from "./escape.js";
 import { rewriteStandaloneImports } from "./standalone-rewrite.js";
 
 const Ajv2020 = (Ajv2020Module as any).default ?? Ajv2020Module;
@@ -34,9 +35,9 @@ export const schemaName = {
 export function emitSchemas(model: Model): string {
   const lines: string[] = [];
   for (const t of model.tools) {
-    lines.push(`export const ${schemaName.input(t.ident)} = ${JSON.stringify(t.inputSchema)};`);
-    if (t.outputSchema !== undefined) lines.push(`export const ${schemaName.output(t.ident)} = ${JSON.stringify(t.outputSchema)};`);
-    for (const f of t.forms) lines.push(`export const ${schemaName.form(t.ident, f.ident)} = ${JSON.stringify(f.schema)};`);
+    lines.push(`export const ${schemaName.input(t.ident)} = ${jsonExpr(t.inputSchema)};`);
+    if (t.outputSchema !== undefined) lines.push(`export const ${schemaName.output(t.ident)} = ${jsonExpr(t.outputSchema)};`);
+    for (const f of t.forms) lines.push(`export const ${schemaName.form(t.ident, f.ident)} = ${jsonExpr(f.schema)};`);
   }
   return lines.length > 0 ? lines.join("\n") + "\n" : "export {};\n";
 }
@@ -62,6 +63,9 @@ export function emitValidators(model: Model): string {
     strict: false,
     logger: false,
     validateFormats: true,
+    // A property the caller leaves out arrives in the handler with its schema's `default`
+    // (as pydantic and zod do), so the generated input type can say it is present.
+    useDefaults: true,
   });
   const known = new Set<string>(formatNames);
   for (const name of formatNames) ajv.addFormat(name, (formats as any)[name]);
@@ -75,12 +79,34 @@ export function emitValidators(model: Model): string {
     }
   }
   const refs: Record<string, string> = {};
+  const wrapped: string[] = [];
   for (const [name, schema] of schemas) {
     ajv.addSchema(forCompile(schema), `mcpgen:${name}`);
-    refs[name] = `mcpgen:${name}`;
+    // See `ownKeys` in the runtime: only these validators pay for it.
+    const exportName = namesPrototypeMember(schema) ? `${name}__inherited` : name;
+    if (exportName !== name) wrapped.push(name);
+    refs[exportName] = `mcpgen:${name}`;
   }
-  const code: string = standaloneCode(ajv, refs);
-  return rewriteStandaloneImports(code, RUNTIME_VALIDATION_MODULE);
+  const code: string = rewriteStandaloneImports(standaloneCode(ajv, refs), RUNTIME_VALIDATION_MODULE);
+  if (wrapped.length === 0) return code;
+  return [
+    `import { ownKeys } from ${JSON.stringify(RUNTIME_VALIDATION_MODULE)};`,
+    code.trimEnd(),
+    ...wrapped.map((name) => `export const ${name} = ownKeys(${name}__inherited);`),
+  ].join("\n") + "\n";
+}
+
+const PROTOTYPE_MEMBERS = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+/** Does a schema name a property like an `Object.prototype` member (`constructor`, `__proto__`)? */
+function namesPrototypeMember(node: unknown): boolean {
+  if (Array.isArray(node)) return node.some(namesPrototypeMember);
+  if (!node || typeof node !== "object") return false;
+  const o = node as Record<string, unknown>;
+  const props = o.properties;
+  if (props && typeof props === "object" && Object.keys(props).some((k) => PROTOTYPE_MEMBERS.has(k))) return true;
+  if (Array.isArray(o.required) && o.required.some((k) => PROTOTYPE_MEMBERS.has(k as string))) return true;
+  return Object.values(o).some(namesPrototypeMember);
 }
 
 /** Keywords that only matter for resolution on the wire are dropped for compiling. */

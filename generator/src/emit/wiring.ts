@@ -1,9 +1,11 @@
 import type { Model } from "../model/build.js";
 import { handlerFiles, namespaceOf, relativeImport, type HandlerFile } from "./layout.js";
+import { jsonExpr, objectKey } from "./escape.js";
 import { compilePromptTemplate } from "./prompt-template.js";
 import { schemaName, validatorName } from "./validators.js";
 
-const lit = (v: unknown) => JSON.stringify(v);
+/** Every value from the manifest is printed as a JSON expression (`__proto__` keys kept). */
+const lit = jsonExpr;
 
 /** Spreads the item's list fields (title, description, icons, ...) as object members. */
 const metaFields = (meta: Record<string, unknown>) =>
@@ -97,7 +99,7 @@ export function emitWiring(model: Model): string {
       for (const f of t.forms) {
         // `key`: the manifest's name, which is the form's key in a 2026-07-28 input_required result.
         const key = f.name === f.ident ? "" : `, key: ${lit(f.name)}`;
-        L.push(`        ${lit(f.ident)}: { message: ${lit(f.message)}, schema: S.${schemaName.form(t.ident, f.ident)}, validate: V.${validatorName.form(t.ident, f.ident)}${key} },`);
+        L.push(`        ${objectKey(f.ident)}: { message: ${lit(f.message)}, schema: S.${schemaName.form(t.ident, f.ident)}, validate: V.${validatorName.form(t.ident, f.ident)}${key} },`);
       }
       L.push("      })),");
     } else {
@@ -135,7 +137,7 @@ export function emitWiring(model: Model): string {
     L.push(`    read: ${n}.read as any,`);
     if (t.list) L.push(`    list: ${n}.list,`);
     if (t.complete.length > 0) {
-      L.push(`    complete: { ${t.complete.map((c) => `${lit(c.variable)}: ${n}.${c.exportName}`).join(", ")} },`);
+      L.push(`    complete: { ${t.complete.map((c) => `${objectKey(c.variable)}: ${n}.${c.exportName}`).join(", ")} },`);
     }
     L.push("  });");
   }
@@ -168,7 +170,7 @@ export function emitWiring(model: Model): string {
     const completes = p.arguments.filter((a) => a.complete);
     if (completes.length > 0) {
       const n = ns("prompt", p.name);
-      L.push(`    complete: { ${completes.map((a) => `${lit(a.name)}: ${n}.${a.exportName}`).join(", ")} },`);
+      L.push(`    complete: { ${completes.map((a) => `${objectKey(a.name)}: ${n}.${a.exportName}`).join(", ")} },`);
     }
     L.push("  });");
   }

@@ -2,8 +2,9 @@ import { readFileSync } from "node:fs";
 import { dirname, resolve as resolvePath } from "node:path";
 import type { Manifest } from "../manifest.js";
 import { parseUriTemplate, templateVariables } from "../validate/checks/uriTemplate.js";
-import { completionExportName, derivedTypeName, elicitFormTypeName, toFileName, toIdentifier, toTypeName } from "./names.js";
-import { resolveWireSchema, typeRefName, type Schema, type TypeTable } from "./schema-refs.js";
+import { clientMethodName, codeNameOf, completionExportName, derivedTypeName, elicitFormTypeName, toFileName, toIdentifier, toTypeName } from "./names.js";
+import { setOwn } from "./own.js";
+import { hasPropertyDefaults, resolveWireSchema, typeRefName, type Schema, type TypeTable } from "./schema-refs.js";
 
 /**
  * The model is the manifest with every decision the emitters need already made:
@@ -29,8 +30,13 @@ export interface Model {
 }
 
 interface ItemCommon {
+  /** The protocol name, as clients see it. */
   name: string;
+  /** What names in code derive from: the item's `id:` when the manifest gives one, else its name. */
+  codeName: string;
   ident: string;
+  /** The typed client's method for it. */
+  clientMethod: string;
   typeName: string;
   /** Handler file, relative to the handlers folder, POSIX. */
   file: string;
@@ -52,7 +58,10 @@ export interface FormModel {
 }
 
 export interface ToolModel extends ItemCommon {
+  /** What the handler receives: properties with a default are present. */
   inputType: string;
+  /** What a caller sends, when it differs from `inputType` (the input has defaults). */
+  argumentsType?: string;
   outputType: string;
   /** Self-contained, as sent in tools/list. */
   inputSchema: Schema;
@@ -133,7 +142,8 @@ export function buildModel(manifest: Manifest, manifestPath: string): Model {
   const baseDir = dirname(manifestPath);
 
   const tools: ToolModel[] = sortedEntries<any>(m.tools).map(([name, t]) => {
-    const typeName = toTypeName(name);
+    const code = codeNameOf(name, t);
+    const typeName = toTypeName(code);
     const input = t.input ?? { type: "object" };
     const output: Schema | undefined = t.output;
     const wrap = output !== undefined && !isObjectSchema(output, types);
@@ -144,14 +154,17 @@ export function buildModel(manifest: Manifest, manifestPath: string): Model {
         : resolveWireSchema(output, types);
     return {
       name,
-      ident: toIdentifier(name),
+      codeName: code,
+      ident: toIdentifier(code),
+      clientMethod: clientMethodName("tool", code),
       typeName,
-      file: `tools/${toFileName(name)}.ts`,
+      file: `tools/${toFileName(code)}.ts`,
       meta: pick(t, ["title", "description", "annotations", "icons", "execution", "_meta"]),
       scopes: t.scopes,
       enabled: t.enabled !== false,
-      inputType: derivedTypeName("toolInput", name),
-      outputType: derivedTypeName("toolOutput", name),
+      inputType: derivedTypeName("toolInput", code),
+      ...(hasPropertyDefaults(input) ? { argumentsType: derivedTypeName("toolArguments", code) } : {}),
+      outputType: derivedTypeName("toolOutput", code),
       inputSchema: resolveWireSchema(input, types)!,
       inputTypeSchema: input,
       outputSchema: wireOutput,
@@ -160,8 +173,8 @@ export function buildModel(manifest: Manifest, manifestPath: string): Model {
       sampling: t.sampling === true,
       forms: sortedEntries<any>(t.elicit).map(([formName, f]) => ({
         name: formName,
-        ident: toIdentifier(formName),
-        typeName: elicitFormTypeName(name, formName),
+        ident: toIdentifier(codeNameOf(formName, f)),
+        typeName: elicitFormTypeName(code, codeNameOf(formName, f)),
         message: f.message,
         schema: resolveWireSchema(f.schema, types)!,
         typeSchema: f.schema,
@@ -172,11 +185,14 @@ export function buildModel(manifest: Manifest, manifestPath: string): Model {
   const resources: ResourceModel[] = [];
   const templates: TemplateModel[] = [];
   for (const [name, r] of sortedEntries<any>(m.resources)) {
+    const code = codeNameOf(name, r);
     const common = {
       name,
-      ident: toIdentifier(name),
-      typeName: toTypeName(name),
-      file: `resources/${toFileName(name)}.ts`,
+      codeName: code,
+      ident: toIdentifier(code),
+      clientMethod: clientMethodName("read", code),
+      typeName: toTypeName(code),
+      file: `resources/${toFileName(code)}.ts`,
       meta: pick(r, ["title", "description", "mimeType", "icons", "annotations", "_meta", "size"]),
       scopes: r.scopes,
       enabled: r.enabled !== false,
@@ -195,7 +211,7 @@ export function buildModel(manifest: Manifest, manifestPath: string): Model {
     } else {
       const params = r.params ?? {};
       const properties: Record<string, Schema> = {};
-      for (const v of variables) properties[v] = params[v] ?? { type: "string" };
+      for (const v of variables) setOwn(properties, v, Object.prototype.hasOwnProperty.call(params, v) ? params[v] : { type: "string" });
       const paramsTypeSchema = { type: "object", properties, required: variables, additionalProperties: false };
       const paramsSchema = resolveWireSchema({ type: "object", properties, required: variables }, types)!;
       templates.push({
@@ -205,7 +221,7 @@ export function buildModel(manifest: Manifest, manifestPath: string): Model {
         subscribe: r.subscribe === true,
         ...(r.cache ? { cache: { ...r.cache } } : {}),
         variables,
-        paramsType: derivedTypeName("resourceParams", name),
+        paramsType: derivedTypeName("resourceParams", code),
         paramsSchema,
         paramsTypeSchema,
         complete: ((r.complete ?? []) as string[]).map((v) => ({ variable: v, exportName: completionExportName(v) })),
@@ -221,14 +237,17 @@ export function buildModel(manifest: Manifest, manifestPath: string): Model {
       description: a?.description,
       required: a?.required === true,
       complete: a?.complete === true,
-      exportName: completionExportName(argName),
+      exportName: completionExportName(codeNameOf(argName, a)),
     }));
+    const code = codeNameOf(name, p);
     return {
       name,
-      ident: toIdentifier(name),
-      typeName: toTypeName(name),
-      file: `prompts/${toFileName(name)}.ts`,
-      argsType: derivedTypeName("promptArguments", name),
+      codeName: code,
+      ident: toIdentifier(code),
+      clientMethod: clientMethodName("get", code),
+      typeName: toTypeName(code),
+      file: `prompts/${toFileName(code)}.ts`,
+      argsType: derivedTypeName("promptArguments", code),
       meta: pick(p, ["title", "description", "icons", "_meta"]),
       scopes: p.scopes,
       enabled: p.enabled !== false,

@@ -106,12 +106,33 @@ export function toIdentifier(name: string): string {
 }
 
 /**
- * A PascalCase type name: `get_forecast` -> `GetForecast`, `123abc` -> `T123abc`,
- * `promise` -> `Promise_`. Deterministic; collisions are reported by the validator.
+ * ASCII words for type names: accents are dropped (`Café` -> `Cafe`), other non-ASCII
+ * characters become `U` + their code point (`日` -> `U65E5`), and a letter after digits is
+ * upper-cased (`3sA` -> `3SA`).
+ *
+ * Why: json-schema-to-typescript, which prints the types, renames every type whose name is not
+ * already in this form (its `toSafeString`), so a type name outside it is emitted under one
+ * name and imported under another. Names in this form are fixed points of that function.
+ */
+function asciiTypeWords(name: string): string[] {
+  const ascii = name
+    .normalize("NFKD")
+    .replace(/\p{M}/gu, "")
+    .replace(/[^\x00-\x7f]/gu, (c) => ` U${c.codePointAt(0)!.toString(16).toUpperCase()} `);
+  return ascii
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w.replace(/[0-9]+[a-z]/g, (m) => m.toUpperCase()));
+}
+
+/**
+ * A PascalCase type name, always ASCII: `get_forecast` -> `GetForecast`, `123abc` ->
+ * `T123Abc`, `promise` -> `Promise_`, `Browser console logs` -> `BrowserConsoleLogs`.
+ * Deterministic; collisions are reported by the validator.
  */
 export function toTypeName(name: string): string {
-  let id = words(name).map(upperFirst).join('');
-  if (!ID_START.test(id[0] ?? '') || id[0] === '$') id = `T${id}`;
+  let id = asciiTypeWords(name).map(upperFirst).join("");
+  if (!/^[A-Za-z]/.test(id)) id = `T${id}`;
   if (reservedTypes.has(id)) id = `${id}_`;
   return id;
 }
@@ -137,6 +158,7 @@ export function toFileName(name: string): string {
  */
 export const DERIVED_TYPE_SUFFIXES = {
   toolInput: 'Input',
+  toolArguments: 'Arguments',
   toolOutput: 'Output',
   resourceParams: 'Params',
   promptArguments: 'Args',
@@ -154,7 +176,36 @@ export function elicitFormTypeName(toolName: string, formName: string): string {
   return `${toTypeName(toolName)}${toTypeName(formName)}`;
 }
 
+/**
+ * Members of the generated typed client, and names every object has: a method named after a
+ * tool must not replace them (`then` would make the client a thenable that `await` unwraps).
+ */
+const CLIENT_MEMBERS = new Set([
+  "mcp", "close", "connect", "then", "catch", "finally", "toString", "toLocaleString", "valueOf",
+  "hasOwnProperty", "isPrototypeOf", "propertyIsEnumerable", "__proto__", "__defineGetter__",
+  "__defineSetter__", "__lookupGetter__", "__lookupSetter__", "prototype", "name", "length",
+]);
+
+/**
+ * The typed client's method for an item: tools by their identifier (`get-sum` -> `getSum`),
+ * resources and prompts with a verb (`readConfig`, `getReview`); a `_` after any name the
+ * client or every object already has (`then` -> `then_`).
+ */
+export function clientMethodName(kind: "tool" | "read" | "get", codeName: string): string {
+  const id = toIdentifier(kind === "tool" ? codeName : `${kind}_${codeName}`);
+  return CLIENT_MEMBERS.has(id) ? `${id}_` : id;
+}
+
 /** The completion handler export for a template variable or prompt argument: `user_id` -> `completeUserId`. */
 export function completionExportName(name: string): string {
   return `complete${toTypeName(name)}`;
+}
+
+/**
+ * The name an item's code derives from: its `id:` in mcp.yaml when it has one (the way out of
+ * a collision: `get-sum` and `get_sum` both become `getSum`), else its protocol name.
+ */
+export function codeNameOf(name: string, item: unknown): string {
+  const id = item !== null && typeof item === "object" ? (item as { id?: unknown }).id : undefined;
+  return typeof id === "string" && id !== "" ? id : name;
 }

@@ -6,6 +6,7 @@
  */
 
 import { parseTypeRef } from "../validate/checks/typeRefs.js";
+import { setOwn } from "./own.js";
 
 export type Schema = Record<string, unknown> | boolean;
 export type TypeTable = Record<string, Schema>;
@@ -45,6 +46,20 @@ export function referencedTypes(schema: unknown, types: TypeTable): string[] {
   return [...seen].sort();
 }
 
+/**
+ * The `$ref` to `#/$defs/<name>`, as a URI fragment: the name is escaped as a JSON pointer
+ * segment (`~` -> `~0`, `/` -> `~1`) and percent-encoded where a fragment cannot hold it
+ * (a type named `Order Item` is `#/$defs/Order%20Item`).
+ */
+export function defsPointer(name: string): string {
+  const segment = name.replace(/~/g, "~0").replace(/\//g, "~1");
+  try {
+    return `#/$defs/${encodeURI(segment).replace(/#/g, "%23")}`;
+  } catch {
+    return `#/$defs/${segment}`; // a lone surrogate has no percent-encoding
+  }
+}
+
 /** A self-contained wire schema for one manifest schema. */
 export function resolveWireSchema(schema: Schema | undefined, types: TypeTable): Schema | undefined {
   if (schema === undefined || typeof schema === "boolean") return schema;
@@ -58,13 +73,13 @@ export function resolveWireSchema(schema: Schema | undefined, types: TypeTable):
   const needed = referencedTypes(root, types);
   if (needed.length === 0) return root;
   const existing = (root.$defs as Record<string, unknown> | undefined) ?? {};
-  const defNameOf = (t: string) => (t in existing ? `types_${t}` : t);
+  const defNameOf = (t: string) => (Object.prototype.hasOwnProperty.call(existing, t) ? `types_${t}` : t);
   walk(root, (o) => {
     const t = typeRefName(o.$ref);
-    if (t) o.$ref = `#/$defs/${defNameOf(t)}`;
+    if (t) o.$ref = defsPointer(defNameOf(t));
   });
   const defs: Record<string, unknown> = { ...existing };
-  for (const t of needed) defs[defNameOf(t)] = relocateSchema(types[t]!, defNameOf(t), defNameOf);
+  for (const t of needed) setOwn(defs, defNameOf(t), relocateSchema(types[t]!, defNameOf(t), defNameOf));
   // `walk` above also rewrote refs inside the root's own $defs, which is what we want.
   root.$defs = defs;
   return root;
@@ -80,9 +95,24 @@ export function relocateSchema(schema: Schema, defName: string, typeNameOf: (t: 
   walk(copy, (o) => {
     if (typeof o.$ref !== "string") return;
     const t = typeRefName(o.$ref);
-    if (t) o.$ref = `#/$defs/${typeNameOf(t)}`;
-    else if (o.$ref === "#") o.$ref = `#/$defs/${defName}`;
-    else if (o.$ref.startsWith("#/")) o.$ref = `#/$defs/${defName}${o.$ref.slice(1)}`;
+    if (t) o.$ref = defsPointer(typeNameOf(t));
+    else if (o.$ref === "#") o.$ref = defsPointer(defName);
+    else if (o.$ref.startsWith("#/")) o.$ref = `${defsPointer(defName)}${o.$ref.slice(1)}`;
   });
   return copy;
+}
+
+/**
+ * Does a schema (not the types it references) give a property a `default`? Then the handler's
+ * input type (defaults applied) and the caller's arguments type (defaults optional) differ.
+ */
+export function hasPropertyDefaults(schema: unknown): boolean {
+  let found = false;
+  walk(schema, (o) => {
+    const props = o.properties;
+    if (props && typeof props === "object" && !Array.isArray(props)) {
+      for (const p of Object.values(props)) if (p && typeof p === "object" && (p as Record<string, unknown>).default !== undefined) found = true;
+    }
+  });
+  return found;
 }

@@ -5,6 +5,7 @@
  * renderers escape everything the manifest's author wrote.
  */
 
+import { htmlText, markdownCode, markdownProse, markdownText } from "../emit/escape.js";
 import { cycleOf, isRecord, typeNameOf, typesOf, type SNode } from "./schema.js";
 import type { Surface, SurfaceAuth, SurfacePrompt, SurfaceResource, SurfaceTemplate, SurfaceTool } from "./surface.js";
 
@@ -412,32 +413,14 @@ function arrayLabel(s: Record<string, unknown>, depth: number): string {
 
 // ------------------------------------------------------------------ Markdown
 
-/** A code span that survives backticks in its content. */
-function mdCode(text: string): string {
-  const runs = text.match(/`+/g) ?? [];
-  const fence = "`".repeat(Math.max(0, ...runs.map((r) => r.length)) + 1);
-  const pad = text.startsWith("`") || text.endsWith("`") || text === "" ? " " : "";
-  return `${fence}${pad}${text}${pad}${fence}`;
-}
-
-/** Text that must show as written: Markdown punctuation and HTML are escaped. */
-function mdText(text: string): string {
-  return text.replace(/[\\`*_{}[\]<#|!~&]/g, (c) => (c === "<" ? "&lt;" : c === "&" ? "&amp;" : `\\${c}`));
-}
-
-/** Author prose: Markdown stays Markdown, but raw HTML is shown as text, never rendered. */
-function mdProse(text: string): string {
-  return text.trim().replace(/&/g, "&amp;").replace(/</g, "&lt;");
-}
-
 function mdInline(content: Inline[], inTable = false): string {
   const out = content
     .map((c): string => {
-      if (typeof c === "string") return mdText(c);
-      if ("code" in c) return mdCode(inTable ? c.code.replace(/\n/g, " ") : c.code);
+      if (typeof c === "string") return markdownText(c);
+      if ("code" in c) return markdownCode(inTable ? c.code.replace(/\n/g, " ") : c.code);
       if ("strong" in c) return `**${mdInline(c.strong, inTable)}**`;
       if ("link" in c) return `[${mdInline(c.content, inTable)}](${c.link.replace(/[()\s<>]/g, encodeURIComponent)})`;
-      const prose = mdProse(c.prose);
+      const prose = markdownProse(c.prose);
       return inTable ? prose.split(/\n\s*\n/).map((p) => p.replace(/\s*\n\s*/g, " ")).join("<br><br>") : prose;
     })
     .join("");
@@ -453,7 +436,7 @@ export function renderMarkdown(doc: DocsDocument): string {
 function mdBlock(block: Block): string {
   if ("heading" in block) return `${"#".repeat(block.heading)} ${mdInline(block.content)}`;
   if ("para" in block) return mdInline(block.para);
-  if ("prose" in block) return mdProse(block.prose);
+  if ("prose" in block) return markdownProse(block.prose);
   if ("code" in block) {
     const runs = block.code.match(/^`{3,}/gm) ?? [];
     const fence = "`".repeat(Math.max(3, ...runs.map((r) => r.length + 1)));
@@ -467,35 +450,31 @@ function mdBlock(block: Block): string {
   if ("table" in block) {
     const { head, rows } = block.table;
     const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
-    return [line(head.map((h) => mdText(h))), line(head.map(() => "---")), ...rows.map((r) => line(r.map((c) => mdInline(c, true))))].join("\n");
+    return [line(head.map((h) => markdownText(h))), line(head.map(() => "---")), ...rows.map((r) => line(r.map((c) => mdInline(c, true))))].join("\n");
   }
-  return `<details>\n<summary>${escapeHtml(block.details)}</summary>\n\n${block.blocks.map(mdBlock).join("\n\n")}\n\n</details>`;
+  return `<details>\n<summary>${htmlText(block.details)}</summary>\n\n${block.blocks.map(mdBlock).join("\n\n")}\n\n</details>`;
 }
 
 // ------------------------------------------------------------------ HTML
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
-}
 
 /** Author prose in HTML: escaped, paragraphs kept, single line breaks kept. */
 function htmlProse(text: string): string {
   return text
     .trim()
     .split(/\n\s*\n/)
-    .map((p) => escapeHtml(p).replace(/\n/g, "<br>"))
+    .map((p) => htmlText(p).replace(/\n/g, "<br>"))
     .join("<br><br>");
 }
 
 function htmlInline(content: Inline[]): string {
   return content
     .map((c): string => {
-      if (typeof c === "string") return escapeHtml(c);
-      if ("code" in c) return `<code>${escapeHtml(c.code)}</code>`;
+      if (typeof c === "string") return htmlText(c);
+      if ("code" in c) return `<code>${htmlText(c.code)}</code>`;
       if ("strong" in c) return `<strong>${htmlInline(c.strong)}</strong>`;
       if ("link" in c) {
         const safe = /^(https?:|mailto:|#)/i.test(c.link) ? c.link : "#";
-        return `<a href="${escapeHtml(safe)}">${htmlInline(c.content)}</a>`;
+        return `<a href="${htmlText(safe)}">${htmlInline(c.content)}</a>`;
       }
       return htmlProse(c.prose);
     })
@@ -503,16 +482,16 @@ function htmlInline(content: Inline[]): string {
 }
 
 function htmlBlock(block: Block): string {
-  if ("heading" in block) return `<h${block.heading} id="${escapeHtml(block.id)}">${htmlInline(block.content)}</h${block.heading}>`;
+  if ("heading" in block) return `<h${block.heading} id="${htmlText(block.id)}">${htmlInline(block.content)}</h${block.heading}>`;
   if ("para" in block) return `<p>${htmlInline(block.para)}</p>`;
   if ("prose" in block) {
     return block.prose
       .trim()
       .split(/\n\s*\n/)
-      .map((p) => `<p>${escapeHtml(p).replace(/\n/g, "<br>")}</p>`)
+      .map((p) => `<p>${htmlText(p).replace(/\n/g, "<br>")}</p>`)
       .join("\n");
   }
-  if ("code" in block) return `<pre><code class="language-${escapeHtml(block.lang)}">${escapeHtml(block.code)}</code></pre>`;
+  if ("code" in block) return `<pre><code class="language-${htmlText(block.lang)}">${htmlText(block.code)}</code></pre>`;
   if ("list" in block) {
     const items = block.list.map((item) => {
       const children = item.children ? `\n<ul>\n${item.children.map((c) => `<li>${htmlInline(c.content)}</li>`).join("\n")}\n</ul>\n` : "";
@@ -521,11 +500,11 @@ function htmlBlock(block: Block): string {
     return `<ul>\n${items.join("\n")}\n</ul>`;
   }
   if ("table" in block) {
-    const head = `<tr>${block.table.head.map((h) => `<th>${escapeHtml(h)}</th>`).join("")}</tr>`;
+    const head = `<tr>${block.table.head.map((h) => `<th>${htmlText(h)}</th>`).join("")}</tr>`;
     const rows = block.table.rows.map((r) => `<tr>${r.map((c) => `<td>${htmlInline(c)}</td>`).join("")}</tr>`);
     return `<table>\n<thead>${head}</thead>\n<tbody>\n${rows.join("\n")}\n</tbody>\n</table>`;
   }
-  return `<details>\n<summary>${escapeHtml(block.details)}</summary>\n${block.blocks.map(htmlBlock).join("\n")}\n</details>`;
+  return `<details>\n<summary>${htmlText(block.details)}</summary>\n${block.blocks.map(htmlBlock).join("\n")}\n</details>`;
 }
 
 const CSS = `
@@ -558,7 +537,7 @@ export function renderHtml(doc: DocsDocument): string {
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     '<meta name="generator" content="mcpgen">',
-    `<title>${escapeHtml(doc.title)}</title>`,
+    `<title>${htmlText(doc.title)}</title>`,
     `<style>\n${CSS}\n</style>`,
     "</head>",
     "<body>",

@@ -24,7 +24,7 @@ import {
 import { MODERN_PROTOCOL_VERSIONS, featuresOf, isModernVersion, isSupportedVersion } from "../protocol/versions.js";
 import { Context } from "./context.js";
 import { InputRound, checkInputResponses } from "./input-required.js";
-import { RequestStateCodec, requestBinding } from "./request-state.js";
+import { RequestStateCodec, hashBinding, requestBindingText } from "./request-state.js";
 import { checkItemScopes } from "./scopes.js";
 import type { McpServer } from "./server.js";
 import type { ServerSession } from "./session.js";
@@ -195,7 +195,7 @@ export async function dispatchModern(session: ServerSession, params: Record<stri
   if (auth && !raw) checkItemScopes(server, method, params, auth);
   const ctx = new Context<any>(view, req);
   let round: InputRound | undefined;
-  let binding: Promise<string> | undefined;
+  let binding: PromiseLike<string> | undefined;
   if (INPUT_METHODS.has(method) && !raw) {
     const answers = checkInputResponses(params.inputResponses);
     const state = params.requestState;
@@ -203,8 +203,10 @@ export async function dispatchModern(session: ServerSession, params: Record<stri
     let earlier: Record<string, unknown> = {};
     let count = 0;
     let data: unknown;
+    // Bound to the arguments as the client sent them: validation fills in defaults, and the
+    // client's retry sends its own arguments again, not the filled-in ones.
+    binding = lazyHash(bindingTextOf(method, params, ctx));
     if (state !== undefined) {
-      binding = bindingOf(method, params, ctx);
       const opened = await codecOf(server).open(state, await binding);
       earlier = opened.answers;
       count = opened.round;
@@ -225,8 +227,7 @@ export async function dispatchModern(session: ServerSession, params: Record<stri
   if (round?.refused && (failure || pending)) throw round.refused;
   if (failure && !pending) throw modernError(failure.error);
   if (round && pending) {
-    binding ??= bindingOf(method, params, ctx);
-    const requestState = await codecOf(server).seal({ answers: round.used, round: round.round + 1, data: round.data }, await binding);
+    const requestState = await codecOf(server).seal({ answers: round.used, round: round.round + 1, data: round.data }, await binding!);
     return {
       resultType: "input_required",
       inputRequests: Object.fromEntries(round.pending),
@@ -318,10 +319,16 @@ export function codecOf(server: McpServer<any>): RequestStateCodec {
 }
 
 /** What a requestState is bound to: the method, the item, its arguments, and the caller. */
-function bindingOf(method: string, params: Record<string, unknown>, ctx: Context<any>): Promise<string> {
+function bindingTextOf(method: string, params: Record<string, unknown>, ctx: Context<any>): string {
   const target = method === "resources/read" ? params.uri : params.name;
   const args = method === "resources/read" ? undefined : params.arguments;
   const auth = ctx.auth;
   const principal = auth ? `${auth.issuer ?? ""}|${auth.subject ?? ""}|${auth.clientId ?? ""}` : undefined;
-  return requestBinding(method, target, args, principal);
+  return requestBindingText(method, target, args, principal);
+}
+
+/** A promise-like that hashes only when awaited: most calls never need their binding. */
+function lazyHash(text: string): PromiseLike<string> {
+  let hashed: Promise<string> | undefined;
+  return { then: (ok, fail) => (hashed ??= hashBinding(text)).then(ok, fail) };
 }

@@ -23,16 +23,20 @@ export async function getPrompt(server: McpServer<any>, params: Record<string, u
   if (typeof name !== "string") throw invalidParams("prompts/get needs a string 'name'");
   const p = server.prompts.get(name);
   if (!p) throw invalidParams(`Unknown prompt: ${name}`);
-  const args = (params.arguments ?? {}) as Record<string, unknown>;
-  if (typeof args !== "object" || Array.isArray(args)) throw invalidParams("prompt arguments must be an object of strings");
-  const missing = (p.arguments ?? []).filter((a) => a.required && (args[a.name] === undefined || args[a.name] === null));
+  const sent = params.arguments ?? {};
+  if (typeof sent !== "object" || sent === null || Array.isArray(sent)) throw invalidParams("prompt arguments must be an object of strings");
+  // A null-prototype copy: an argument named `constructor` or `toString` that the client left
+  // out must read as missing, not as Object.prototype's member (templates read `args[name]`).
+  const args: Record<string, string> = Object.create(null);
+  for (const [k, v] of Object.entries(sent)) {
+    if (typeof v !== "string") throw invalidParams(`Prompt argument '${k}' must be a string`);
+    Object.defineProperty(args, k, { value: v, enumerable: true, writable: true, configurable: true });
+  }
+  const missing = (p.arguments ?? []).filter((a) => a.required && args[a.name] === undefined);
   if (missing.length > 0) {
     throw invalidParams(`Missing required argument${missing.length > 1 ? "s" : ""} for prompt '${name}': ${missing.map((a) => a.name).join(", ")}`);
   }
-  for (const [k, v] of Object.entries(args)) {
-    if (typeof v !== "string") throw invalidParams(`Prompt argument '${k}' must be a string`);
-  }
-  const result = normalizePrompt(await p.get(args as Record<string, string>, ctx), p.description);
+  const result = normalizePrompt(await p.get(args, ctx), p.description);
   const f = ctx.session.features;
   if (f.resourceLinks && f.audio) return result;
   // A copy: the handler may return a shared object that newer sessions must see unchanged.

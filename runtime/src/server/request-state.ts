@@ -116,11 +116,15 @@ function envSecret(): string | undefined {
 }
 
 /**
- * The binding of a state: a SHA-256 over the method, the item it names, the arguments
- * (keys sorted, so equal arguments hash equal) and who is asking.
+ * What a state is bound to: the method, the item it names, the arguments (keys sorted, so
+ * equal arguments hash equal) and who is asking. Taken when the request arrives, before
+ * validation fills in defaults; `hashBinding` makes the SHA-256 only when a state is used.
  */
-export async function requestBinding(method: string, target: unknown, args: unknown, principal: string | undefined): Promise<string> {
-  const text = JSON.stringify([method, target ?? null, canonical(args ?? {}), principal ?? null]);
+export function requestBindingText(method: string, target: unknown, args: unknown, principal: string | undefined): string {
+  return JSON.stringify([method, target ?? null, canonical(args ?? {}), principal ?? null]);
+}
+
+export async function hashBinding(text: string): Promise<string> {
   return bytesToBase64Url(new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text))));
 }
 

@@ -272,13 +272,18 @@ export class McpServer<App = unknown, Items extends ItemHandles = ItemHandles> {
     if (ref.type === "ref/prompt") {
       const p = this.prompts.get(String(ref.name));
       if (!p) return null;
-      return p.complete?.[argument];
+      return ownHandler(p.complete, argument);
     }
     if (ref.type === "ref/resource") {
       const t = this.templates.get(String(ref.uri));
       if (!t) return this.resources.get(String(ref.uri)) ? undefined : null;
-      return t.def.complete?.[argument];
+      return ownHandler(t.def.complete, argument);
     }
     return null;
   }
+}
+
+/** The handler registered under `name`: never an inherited member (`toString`, `constructor`). */
+function ownHandler(handlers: Record<string, CompletionHandler> | undefined, name: string): CompletionHandler | undefined {
+  return handlers && Object.prototype.hasOwnProperty.call(handlers, name) ? handlers[name] : undefined;
 }

@@ -384,3 +384,30 @@ export const formats: Readonly<Record<string, FormatDefinition>> = Object.freeze
 });
 
 export const formatNames: readonly string[] = Object.freeze(Object.keys(formats));
+
+/**
+ * For a schema with a property named like an `Object.prototype` member (`constructor`,
+ * `hasOwnProperty`, `__proto__`): precompiled code reads `data.constructor`, which on a plain
+ * object is inherited, so an absent property would look present and its default would never
+ * be filled in. The generator wraps exactly those validators in this, which first gives every
+ * plain object in the data a null prototype (in place, so the handler receives the object
+ * that was checked); other validators run untouched.
+ */
+export function ownKeys<F extends ((data: unknown, ...rest: any[]) => boolean) & { errors?: unknown }>(validate: F): F {
+  const wrapped = ((data: unknown, ...rest: unknown[]) => {
+    dropPrototypes(data);
+    const ok = validate(data, ...rest);
+    wrapped.errors = validate.errors;
+    return ok;
+  }) as F;
+  return wrapped;
+}
+
+function dropPrototypes(value: unknown): void {
+  if (Array.isArray(value)) {
+    for (const item of value) dropPrototypes(item);
+  } else if (value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    Object.setPrototypeOf(value, null);
+    for (const key of Object.keys(value)) dropPrototypes((value as Record<string, unknown>)[key]);
+  }
+}

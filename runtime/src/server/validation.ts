@@ -26,7 +26,8 @@ export async function compileSchema(schema: JsonSchema): Promise<ValidateFn> {
       const mod: any = await import("ajv/dist/2020.js");
       const Ajv = mod.default?.default ?? mod.default ?? mod;
       const { formats, formatNames } = await import("./validation-runtime.js");
-      const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: true });
+      // useDefaults: as in generated validators, omitted properties get their schema's default.
+      const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: true, useDefaults: true });
       for (const name of formatNames as readonly string[]) ajv.addFormat(name, (formats as any)[name]);
       return ajv;
     } catch (error) {

@@ -6,25 +6,15 @@
 export type JsonSchema202012ToolInput = {
   [k: string]: unknown;
 } & JsonSchema202012ToolInput1;
-export type FirstOption = "value1";
-export type SecondOption = "value2";
-export type ThirdOption = "value3";
-export type FirstChoice = "value1";
-export type SecondChoice = "value2";
-export type ThirdChoice = "value3";
 
 export interface JsonSchema202012ToolInput1 {
   name?: string;
-  address?: Address;
+  address?: JsonSchema202012ToolInputAddress;
   contactMethod?: "phone" | "email";
   phone?: string;
   email?: string;
 }
-/**
- * This interface was referenced by `JsonSchema202012ToolInput1`'s JSON-Schema
- * via the `definition` "address".
- */
-export interface Address {
+export interface JsonSchema202012ToolInputAddress {
   street?: string;
   city?: string;
 }
@@ -78,23 +68,23 @@ export interface TestElicitationSep1034DefaultsDefaults {
   /**
    * User name
    */
-  name?: string;
+  name: string;
   /**
    * User age
    */
-  age?: number;
+  age: number;
   /**
    * User score
    */
-  score?: number;
+  score: number;
   /**
    * User status
    */
-  status?: "active" | "inactive" | "pending";
+  status: "active" | "inactive" | "pending";
   /**
    * Verification status
    */
-  verified?: boolean;
+  verified: boolean;
 }
 /**
  * Arguments of the 'test_elicitation_sep1330_enums' tool.
@@ -111,7 +101,7 @@ export interface TestElicitationSep1330EnumsEnums {
   /**
    * Select one option with titles
    */
-  titledSingle?: (FirstOption | SecondOption | ThirdOption) & string;
+  titledSingle?: ("value1" | "value2" | "value3") & string;
   /**
    * Select one option (legacy)
    */
@@ -137,15 +127,12 @@ export interface TestElicitationSep1330EnumsEnums {
    * @maxItems 3
    */
   titledMulti?:
-    | [FirstChoice | SecondChoice | ThirdChoice]
+    | ["value1" | "value2" | "value3"]
+    | ["value1" | "value2" | "value3", "value1" | "value2" | "value3"]
     | [
-        FirstChoice | SecondChoice | ThirdChoice,
-        FirstChoice | SecondChoice | ThirdChoice,
-      ]
-    | [
-        FirstChoice | SecondChoice | ThirdChoice,
-        FirstChoice | SecondChoice | ThirdChoice,
-        FirstChoice | SecondChoice | ThirdChoice,
+        "value1" | "value2" | "value3",
+        "value1" | "value2" | "value3",
+        "value1" | "value2" | "value3",
       ];
 }
 /**

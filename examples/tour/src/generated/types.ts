@@ -21,7 +21,7 @@ export interface ConfirmBooking {
   /**
    * Special requests
    */
-  notes?: string;
+  notes: string;
 }
 export interface LocationInfo {
   latitude: number;

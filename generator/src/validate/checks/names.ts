@@ -5,13 +5,13 @@ const NAME = /^[A-Za-z0-9_.-]+$/;
 const MAX_LENGTH = 128;
 const CLIENT_FRIENDLY_LENGTH = 64;
 
-const KINDS = [
-  ['tools', 'tool'],
-  ['resources', 'resource'],
-  ['prompts', 'prompt'],
-] as const;
+/**
+ * Only tool names have a character set in MCP (2025-11-25: 1-128 of `[A-Za-z0-9_.-]`), with a
+ * warning above 64 because many clients refuse longer ones. Resource, template, prompt,
+ * argument, type and question names are any text: generated code derives safe names from them.
+ */
+const KINDS = [['tools', 'tool']] as const;
 
-/** Protocol names: 1-128 characters of `[A-Za-z0-9_.-]` (MCP 2025-11-25), a warning above 64. */
 export function checkNames(ctx: CheckContext): void {
   for (const [section, kind] of KINDS) {
     for (const [name] of entriesOf(ctx.root[section])) {

@@ -62,7 +62,7 @@ export class NotesClient {
 
   /** Long-poll: answers as soon as a note with this title exists (at once if it already does), or after timeoutMs with found = false. */
   async waitForNote(
-    input: T.WaitForNoteInput,
+    input: T.WaitForNoteArguments,
     options?: CallOptions,
   ): Promise<T.WaitForNoteOutput> {
     return structuredOf<T.WaitForNoteOutput>(

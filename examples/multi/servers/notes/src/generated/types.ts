@@ -27,9 +27,16 @@ export interface SearchNotesOutput {
   matches: Note[];
 }
 /**
- * Arguments of the 'wait_for_note' tool.
+ * Arguments of the 'wait_for_note' tool, as the handler receives them (defaults filled in).
  */
 export interface WaitForNoteInput {
+  title: string;
+  timeoutMs: number;
+}
+/**
+ * Arguments of the 'wait_for_note' tool, as a caller sends them (properties with a default may be left out).
+ */
+export interface WaitForNoteArguments {
   title: string;
   timeoutMs?: number;
 }

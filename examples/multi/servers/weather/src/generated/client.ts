@@ -47,7 +47,7 @@ export class WeatherClient {
 
   /** The forecast for the next days in a known city; reports progress per day when asked. */
   async getForecast(
-    input: T.GetForecastInput,
+    input: T.GetForecastArguments,
     options?: CallOptions,
   ): Promise<T.GetForecastOutput> {
     return structuredOf<T.GetForecastOutput>(

@@ -24,9 +24,17 @@ export interface ConvertTemperatureInput {
   to: Unit;
 }
 /**
- * Arguments of the 'get_forecast' tool.
+ * Arguments of the 'get_forecast' tool, as the handler receives them (defaults filled in).
  */
 export interface GetForecastInput {
+  city: string;
+  days: number;
+  unit: Unit;
+}
+/**
+ * Arguments of the 'get_forecast' tool, as a caller sends them (properties with a default may be left out).
+ */
+export interface GetForecastArguments {
   city: string;
   days?: number;
   unit?: Unit;

@@ -6,6 +6,7 @@
  * manifest it was written (`sourceOf`), so changes and docs can point at a line.
  */
 
+import { setOwn } from "../model/own.js";
 import type { JsonPath } from "../load/index.js";
 import { followPointer, parseTypeRef } from "../validate/checks/typeRefs.js";
 import { isRecord } from "../validate/guards.js";
@@ -116,7 +117,7 @@ function expandKeywords(schema: Record<string, unknown>, path: JsonPath, doc: Do
     else if (k === "items") out[k] = Array.isArray(v) ? v.map((x, i) => expand(x, [...path, k, i], doc, ctx, stack)) : expand(v, [...path, k], doc, ctx, stack);
     else if (SCHEMA_MAP_KEYWORDS.has(k) && isRecord(v)) {
       const m: Record<string, unknown> = {};
-      for (const [name, s] of Object.entries(v)) m[name] = expand(s, [...path, k, name], doc, ctx, stack);
+      for (const [name, s] of Object.entries(v)) setOwn(m, name, expand(s, [...path, k, name], doc, ctx, stack));
       out[k] = m;
     } else out[k] = clone(v);
   }

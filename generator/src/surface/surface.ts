@@ -5,6 +5,7 @@
  * from git works even when the files it names are gone.
  */
 
+import { hasOwn } from "../model/own.js";
 import type { JsonPath } from "../load/index.js";
 import type { Manifest, TaskSupport, ToolAnnotationsSpec } from "../manifest.js";
 import { parseUriTemplate, templateVariables } from "../validate/checks/uriTemplate.js";
@@ -200,7 +201,7 @@ export function buildSurface(manifest: Manifest): Surface {
         list: r.list === true,
         params: variables.map((v) => ({
           name: v,
-          schema: params[v] === undefined ? tag({ type: "string" }, [...at, "params", v]) : resolveSchema(params[v], [...at, "params", v], types),
+          schema: !hasOwn(params, v) || params[v] === undefined ? tag({ type: "string" }, [...at, "params", v]) : resolveSchema(params[v], [...at, "params", v], types),
           complete: complete.has(v),
         })),
       });

@@ -85,14 +85,14 @@ export async function checkManifest(manifest: JsonObject): Promise<void> {
 }
 
 /** A failure report a developer can paste: seed, path, the step's error and the manifest. */
-export function describeFailure(details: fc.RunDetails<[JsonObject]>, command: string): string {
-  const [manifest] = details.counterexample ?? [undefined];
+export function describeFailure(details: fc.RunDetails<unknown>, command: string): string {
+  const [manifest] = (details.counterexample as [JsonObject] | null) ?? [undefined];
   const error = details.errorInstance as Error | undefined;
   return [
     `Manifest property failed after ${details.numRuns} runs and ${details.numShrinks} shrinks${details.interrupted ? " (interrupted by the time limit; the case may not be fully shrunk)" : ""}.`,
     `Replay: ${command} --seed ${details.seed} --path ${details.counterexamplePath}`,
     "",
-    String(error?.message ?? details.error),
+    String(error?.message ?? error),
     "",
     "--- mcp.yaml (shrunk) ---",
     manifest ? manifestText(manifest) : "(none)",

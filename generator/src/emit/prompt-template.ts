@@ -1,4 +1,4 @@
-import Handlebars from "handlebars";
+import { parsePromptTemplate } from "../validate/checks/prompt-ast.js";
 import { tsString } from "./escape.js";
 
 /**
@@ -8,25 +8,29 @@ import { tsString } from "./escape.js";
  * `{{#unless name}}` with `{{else}}`, comments, and `\{{` escapes.
  */
 export function compilePromptTemplate(source: string): string {
-  const ast = Handlebars.parse(source);
-  const parts = program(ast as hbs.AST.Program);
+  const parsed = parsePromptTemplate(source);
+  // Validation reported this against mcp.yaml already; reaching it here is a bug.
+  if (!parsed.ok) throw new Error(`prompt template refused: ${parsed.message}`);
+  const parts = program(parsed.ast, parsed.restore);
   return parts.length === 0 ? '""' : parts.join(" + ");
 }
 
-function program(p: hbs.AST.Program | undefined): string[] {
+type Restore = (text: string) => string;
+
+function program(p: hbs.AST.Program | undefined, restore: Restore): string[] {
   if (!p) return [];
   const out: string[] = [];
   for (const node of p.body) {
-    const part = statement(node);
+    const part = statement(node, restore);
     if (part !== undefined) out.push(part);
   }
   return out;
 }
 
-function statement(node: hbs.AST.Statement): string | undefined {
+function statement(node: hbs.AST.Statement, restore: Restore): string | undefined {
   switch (node.type) {
     case "ContentStatement":
-      return tsString((node as hbs.AST.ContentStatement).value);
+      return tsString(restore((node as hbs.AST.ContentStatement).value));
     case "CommentStatement":
       return undefined;
     case "MustacheStatement": {
@@ -40,8 +44,8 @@ function statement(node: hbs.AST.Statement): string | undefined {
         throw new Error(`Unsupported block helper '{{#${helper}}}': prompt templates support #if and #unless`);
       }
       const test = `args[${tsString(pathName(b.params[0] as hbs.AST.Expression))}]`;
-      const yes = join(program(b.program));
-      const no = join(program(b.inverse));
+      const yes = join(program(b.program, restore));
+      const no = join(program(b.inverse, restore));
       return helper === "if" ? `(${test} ? ${yes} : ${no})` : `(${test} ? ${no} : ${yes})`;
     }
     default:
@@ -53,5 +57,5 @@ const join = (parts: string[]) => (parts.length === 0 ? '""' : parts.length === 
 
 function pathName(e: hbs.AST.Expression | hbs.AST.PathExpression | hbs.AST.SubExpression | hbs.AST.Literal): string {
   if (e.type !== "PathExpression") throw new Error("Template placeholders must be argument names");
-  return (e as hbs.AST.PathExpression).original;
+  return (e as hbs.AST.PathExpression).parts[0] ?? "";
 }

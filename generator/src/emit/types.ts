@@ -16,14 +16,26 @@ export async function emitTypes(model: Model): Promise<string> {
   const defs: Record<string, Schema> = {};
   const aliases: string[] = [];
   const keys = new KeyCodec();
+  // A type that is only a reference (`A: {$ref: "#/types/B"}`) is emitted as an alias and has
+  // no definition of its own in the compiled document: references to it point at what it names.
+  const byName = new Map(model.types.map((t) => [t.name, t.schema]));
+  const definedTypeName = (name: string): string => {
+    const seen = new Set<string>();
+    let current = name;
+    for (let target = pureTypeRef(byName.get(current) ?? {}); target !== undefined && byName.has(target) && !seen.has(target); target = pureTypeRef(byName.get(current) ?? {})) {
+      seen.add(current);
+      current = target;
+    }
+    return toTypeName(current);
+  };
   const add = (typeName: string, schema: Schema, description?: string, callerView = false) => {
     const target = pureTypeRef(schema);
     if (target) {
       // A bare reference becomes an alias, so the shared type keeps one name.
-      aliases.push(`${description ? `/** ${jsdocText(description)} */\n` : ""}export type ${typeName} = ${toTypeName(target)};`);
+      aliases.push(`${description ? `/** ${jsdocText(description)} */\n` : ""}export type ${typeName} = ${definedTypeName(target)};`);
       return;
     }
-    const relocated = relocateSchema(schema, typeName, toTypeName);
+    const relocated = relocateSchema(schema, typeName, definedTypeName);
     const s = forTypeCompile(relocated, typeName, keys, !callerView);
     // The title names the generated type; the author's own title stays on the wire schema.
     s.title = typeName;

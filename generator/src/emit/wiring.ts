@@ -32,7 +32,7 @@ export function emitWiring(model: Model): string {
   const hasValidators = model.tools.length > 0 || model.templates.length > 0;
 
   const L: string[] = [];
-  const runtimeImports = ["McpServer", "type ServerOptions"];
+  const runtimeImports = ["McpServer", "type Implementation", "type ServerOptions"];
   if (model.auth) runtimeImports.push("type AuthOptions");
   if (needsForms) runtimeImports.push("attachForms");
   L.push(`import { ${runtimeImports.join(", ")} } from "@mcpgen/runtime";`);
@@ -49,7 +49,8 @@ export function emitWiring(model: Model): string {
   const info: Record<string, unknown> = {};
   for (const k of ["name", "version", "title", "description", "websiteUrl", "icons"]) if (s[k] !== undefined) info[k] = s[k];
   L.push("/** Implementation info sent to clients. */");
-  L.push(`export const serverInfo = ${lit(info)};`);
+  // Typed, so literal fields (an icon's `theme: dark`) are not widened to string.
+  L.push(`export const serverInfo: Implementation = ${lit(info)};`);
   L.push("");
   if (model.auth) {
     const auth: Record<string, unknown> = { ...model.auth };
@@ -152,7 +153,7 @@ export function emitWiring(model: Model): string {
         const o: Record<string, unknown> = { name: a.name };
         if (a.title !== undefined) o.title = a.title;
         if (a.description !== undefined) o.description = a.description;
-        if (a.required) o.required = true;
+        if (a.requiredAsWritten !== undefined) o.required = a.requiredAsWritten;
         return o;
       });
       L.push(`    arguments: ${lit(args)},`);

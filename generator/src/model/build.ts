@@ -107,6 +107,8 @@ export interface PromptArgModel {
   title?: string;
   description?: string;
   required: boolean;
+  /** `required` as the manifest writes it (listed as written, `false` included). */
+  requiredAsWritten?: boolean;
   complete: boolean;
   exportName: string;
 }
@@ -236,6 +238,7 @@ export function buildModel(manifest: Manifest, manifestPath: string): Model {
       title: a?.title,
       description: a?.description,
       required: a?.required === true,
+      ...(typeof a?.required === "boolean" ? { requiredAsWritten: a.required } : {}),
       complete: a?.complete === true,
       exportName: completionExportName(codeNameOf(argName, a)),
     }));

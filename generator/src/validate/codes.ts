@@ -25,6 +25,7 @@ export const DIAGNOSTIC_CODES = {
   // JSON Schemas
   'ref-unknown-type': { severity: 'error', summary: 'A $ref names a type that types does not declare.' },
   'ref-invalid': { severity: 'error', summary: 'A #/types/... $ref that does not resolve.' },
+  'ref-cycle': { severity: 'error', summary: 'Types that are only references to each other, in a cycle: no type is ever defined.' },
   'schema-invalid': { severity: 'error', summary: 'An embedded JSON Schema is not valid 2020-12.' },
   'schema-keyword-typo': { severity: 'warning', summary: 'An unknown JSON Schema keyword close to a known one.' },
   'tool-input-not-object': { severity: 'error', summary: 'A tool input that is not an object schema.' },

@@ -3,6 +3,7 @@ import type { JsonPath } from '../../load/index.js';
 import { didYouMean, listCode } from '../suggest.js';
 import type { CheckContext } from './context.js';
 import { scanHandlebars } from './handlebars.js';
+import { parsePromptTemplate } from './prompt-ast.js';
 
 function countBefore(text: string, needle: string, offset: number): number {
   return text.slice(0, offset).split(needle).length - 1;
@@ -17,6 +18,18 @@ function checkText(ctx: CheckContext, promptName: string, text: string, at: Json
       at,
       text: { needle: issue.tag, occurrence: countBefore(text, issue.tag, issue.offset) },
     });
+  }
+  if (scanned.issues.length === 0) {
+    // What the scanner lets through must also compile (generate would fail on it otherwise).
+    const parsed = parsePromptTemplate(text);
+    if (!parsed.ok) {
+      ctx.report({
+        code: 'prompt-template-syntax',
+        message: `prompt \`${promptName}\`: ${parsed.message}`,
+        at,
+        ...(parsed.tag && text.includes(parsed.tag) ? { text: { needle: parsed.tag, occurrence: 0 } } : {}),
+      });
+    }
   }
   const uses = new Map<string, number>();
   for (const p of scanned.placeholders) uses.set(p.name, (uses.get(p.name) ?? 0) + 1);

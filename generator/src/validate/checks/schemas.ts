@@ -174,4 +174,33 @@ export function checkSchemas(ctx: CheckContext): void {
     checkToolInput(ctx, name);
     checkToolHeaders(ctx, name);
   }
+  checkRefCycles(ctx);
+}
+
+/**
+ * `A: {$ref: "#/types/B"}` with `B: {$ref: "#/types/A"}`: each type is only the other, so
+ * neither is ever defined (a cycle through properties, such as a tree, is fine). Reported once,
+ * at the first type of each cycle.
+ */
+function checkRefCycles(ctx: CheckContext): void {
+  const types = isRecord(ctx.root.types) ? ctx.root.types : {};
+  const reported = new Set<string>();
+  for (const [start] of entriesOf(types)) {
+    const chain: string[] = [];
+    let current: string | undefined = start;
+    while (current !== undefined && !chain.includes(current)) {
+      chain.push(current);
+      const schema: unknown = Object.prototype.hasOwnProperty.call(types, current) ? types[current] : undefined;
+      const ref = isRecord(schema) && typeof schema.$ref === 'string' ? parseTypeRef(schema.$ref) : undefined;
+      current = ref && ref.rest.length === 0 ? ref.name : undefined;
+    }
+    if (current === undefined || current !== start || chain.some((t) => reported.has(t))) continue;
+    for (const t of chain) reported.add(t);
+    ctx.report({
+      code: 'ref-cycle',
+      message: `type \`${start}\` is only a reference, and the references go round: ${[...chain, start].map((t) => `\`${t}\``).join(' -> ')}`,
+      hint: 'give one of these types a schema of its own (a cycle through properties, such as a tree, is fine)',
+      at: ['types', start, '$ref'],
+    });
+  }
 }

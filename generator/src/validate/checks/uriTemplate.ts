@@ -35,7 +35,9 @@ export interface ParsedTemplate {
 const OPERATORS = new Set(['+', '#', '.', '/', ';', '?', '&']);
 const RESERVED_OPERATORS = new Set(['=', ',', '!', '@', '|']);
 const VARNAME = /^(?:[A-Za-z0-9_]|%[0-9A-Fa-f]{2})+(?:\.(?:[A-Za-z0-9_]|%[0-9A-Fa-f]{2})+)*$/;
-const BAD_LITERAL = /[\s"'<>\\^`|}]/;
+/** RFC 3986 leaves these out of URIs; RFC 6570 also leaves `'` out of a template's literals. */
+const BAD_URI_CHAR = /[\s"<>\\^`|}]/;
+const BAD_TEMPLATE_LITERAL = /[\s"'<>\\^`|}]/;
 
 function parseExpression(body: string, start: number, end: number, problems: TemplateProblem[]): TemplateExpression {
   const text = `{${body}}`;
@@ -81,8 +83,10 @@ export function parseUriTemplate(template: string): ParsedTemplate {
   let literal = '';
   let literalStart = 0;
   let i = 0;
+  // A static URI (no `{`) is an RFC 3986 URI, where `'` is a sub-delimiter like `!` or `(`.
+  const badLiteral = template.includes('{') ? BAD_TEMPLATE_LITERAL : BAD_URI_CHAR;
   const flushLiteral = () => {
-    const bad = BAD_LITERAL.exec(literal);
+    const bad = badLiteral.exec(literal);
     if (bad) {
       const ch = bad[0];
       const what = ch === '}' ? 'a `}` without its `{`' : /\s/.test(ch) ? 'a space' : `\`${ch}\``;

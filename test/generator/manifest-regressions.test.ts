@@ -5,7 +5,9 @@
  */
 import { test } from "node:test";
 import YAML from "yaml";
-import { checkManifest } from "./manifest-property.js";
+import assert from "node:assert/strict";
+import { checkManifest, errorCodes } from "./manifest-property.js";
+import { generate, makeProject } from "./surface-harness.js";
 
 const server = "version: 1\nserver: { name: regression, version: 1.0.0 }\n";
 
@@ -15,12 +17,6 @@ const cases: Record<string, string> = {
   B: { type: string }
 tools:
   t: { input: { type: object, properties: { a: { $ref: "#/types/A" } } } }
-`,
-  "types that refer to each other in a cycle of bare refs (a diagnostic, not a stack overflow)": `${server}types:
-  A: { $ref: "#/types/B" }
-  B: { $ref: "#/types/A" }
-tools:
-  t: { output: { $ref: "#/types/A" } }
 `,
   "a NUL character in a prompt template": `${server}prompts:
   p: { template: "before\\0after" }
@@ -61,6 +57,22 @@ prompts:
   then: {}
 `,
 };
+
+test("regression: types that refer to each other in a cycle of bare refs are a diagnostic, not a stack overflow", async () => {
+  const project = makeProject(`${server}types:
+  A: { $ref: "#/types/B" }
+  B: { $ref: "#/types/A" }
+tools:
+  t: { output: { $ref: "#/types/A" } }
+`, "regression-");
+  try {
+    const gen = await generate(project.dir);
+    assert.equal(gen.ok, false);
+    assert.deepEqual(errorCodes(gen.output), ["ref-cycle"], gen.output);
+  } finally {
+    project.remove();
+  }
+});
 
 for (const [name, text] of Object.entries(cases)) {
   test(`regression: ${name}`, { timeout: 60_000 }, () => checkManifest(YAML.parse(text)));

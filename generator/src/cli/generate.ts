@@ -152,7 +152,7 @@ async function check(ctx: Ctx): Promise<number> {
     return ExitCode.Ok;
   }
   for (const c of changes) out(ctx.format === "github" ? driftAnnotation(c, hint) + "\n" : describeDrift(c, ctx.diff));
-  for (const o of orphans) out(ctx.format === "github" ? orphanAnnotation(o, hint) + "\n" : orphanLines(o, hint).map((l) => (l.startsWith(" ") ? l : `orphan: ${l}`)).join("\n") + "\n");
+  for (const o of orphans) out(ctx.format === "github" ? orphanAnnotation(o, hint) + "\n" : orphanLines(o, hint).join("\n") + "\n");
   const problems: string[] = [];
   if (changes.length > 0) problems.push(`${changes.length} file${changes.length === 1 ? " is" : "s are"} out of date. Run \`npx mcpgen${hint}\` and commit the result`);
   if (orphans.length > 0) problems.push(`${orphans.length} orphan handler${orphans.length === 1 ? "" : "s"}: rename or delete ${orphans.length === 1 ? "it" : "them"} (above)`);

@@ -29,6 +29,11 @@ export const COMMANDS: Record<string, CommandEntry> = {
   check: { summary: "Exit 1 if generated code or handler exports are out of date (for CI)", run: checkCommand, usage: CHECK_USAGE },
   validate: { summary: "Check the manifest only", run: validateCommand, usage: VALIDATE_USAGE },
   init: { summary: "Scaffold mcp.yaml, package.json scripts, tsconfig.json (never overwrites)", run: initCommand, usage: INIT_USAGE },
+  rename: {
+    summary: "Rename a tool, resource or prompt in mcp.yaml and move its handler code along",
+    run: lazy(() => import("./rename.js"), "renameCommand"),
+    usage: async () => (await import("./rename.js")).RENAME_USAGE,
+  },
   dev: {
     summary: "Regenerate on manifest changes, restart the server on code changes",
     run: lazy(() => import("./dev.js"), "devCommand"),

@@ -6,6 +6,7 @@ import { generatorRecordVersion } from "../version.js";
 import { parseCommandArgs, UsageError, type CommonOptions, type OptionSpec } from "./args.js";
 import type { DiffMode } from "./check-report.js";
 import { orphanAnnotation, orphanLines } from "./orphans.js";
+import { esmAdvice, nearestPackageType } from "./module-type.js";
 import { ExitCode, type CliIO } from "./io.js";
 
 // The pipeline (schema compilers, formatter) loads only when there is work to do.
@@ -107,6 +108,8 @@ async function generate(ctx: Ctx): Promise<number> {
   const say = (s: string) => !ctx.quiet && ctx.io.stderr.write(s + "\n");
   for (const w of plan.warnings) say(`warning: ${w}`);
   for (const line of describeChanges(plan)) say(line);
+  const pkg = nearestPackageType(result.root);
+  if (pkg && pkg.type !== "module") say(`warning: ${esmAdvice(pkg.type, [])}`);
   const hint = ctx.config ? ` --config ${ctx.config}` : "";
   for (const o of plan.orphans) {
     if (ctx.format === "github") ctx.io.stdout.write(orphanAnnotation(o, hint).replace("::error", "::warning") + "\n");

@@ -10,7 +10,7 @@ import { STATE_FILE } from "./state.js";
  * the last generation was made by exactly this code is kept here instead, outside the
  * tree: node_modules/.cache/mcpgen/, one small file per generated folder.
  */
-function cacheFile(root: string, out: string): string | undefined {
+export function cacheFile(root: string, out: string): string | undefined {
   let dir = resolve(root);
   for (;;) {
     if (existsSync(join(dir, "node_modules"))) {

@@ -9,7 +9,7 @@ import { buildModel, type Model } from "./model/build.js";
 import { planGeneration, type Plan } from "./write/plan.js";
 import { handlerFiles } from "./emit/layout.js";
 import { STATE_FILE, inputHash, makeState } from "./write/state.js";
-import { generatorFingerprint } from "./version.js";
+import { generatorRecordVersion } from "./version.js";
 
 export interface PipelineInput {
   /** Working directory (the CLI's --cwd). */
@@ -54,9 +54,14 @@ export async function runPipeline(input: PipelineInput, options: { validateOnly?
   const generated = await emitGenerated(model);
   if (model.format) await formatFiles(root, generated);
   const authorFiles = [model.paths.entry, ...(model.lifespan ? [`${model.paths.handlers}/lifespan.ts`] : [])];
-  const state = makeState(inputHash(root, text, generatorFingerprint()), generated, handlerFiles(model), authorFiles);
-  generated.push({ path: `${model.paths.out}/${STATE_FILE}`, content: JSON.stringify(state, null, 2) + "\n", format: false });
-  const plan = await planGeneration(root, model, generated);
+  const recordInput = inputHash(root, text, generatorRecordVersion());
+  // The record is planned last: it notes the stubs this very plan writes.
+  const stateFile = (stubs: Record<string, string>) => ({
+    path: `${model.paths.out}/${STATE_FILE}`,
+    content: JSON.stringify(makeState(recordInput, generated, handlerFiles(model), authorFiles, stubs), null, 2) + "\n",
+    format: false,
+  });
+  const plan = await planGeneration(root, model, generated, stateFile);
   return { displayPath, root, sources, diagnostics, model, plan };
 }
 

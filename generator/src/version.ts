@@ -12,10 +12,15 @@ export function generatorVersion(): string {
   return cachedVersion;
 }
 
+/** Whether mcpgen runs from a checkout of its repository (its sources beside the build). */
+export function isCheckout(): boolean {
+  return existsSync(join(fileURLToPath(new URL("..", import.meta.url)), "src"));
+}
+
 /**
- * The version plus a hash of the generator's own code and templates: part of the
- * generation state, so any change to mcpgen itself (a release, or a local edit while
- * developing it) makes the next run regenerate instead of trusting the old record.
+ * The version plus a hash of the generator's own code and templates, so any change to
+ * mcpgen itself (a release, or a local edit while developing it) makes the next run
+ * regenerate instead of trusting the old record.
  */
 export function generatorFingerprint(): string {
   if (!cachedFingerprint) {
@@ -23,11 +28,22 @@ export function generatorFingerprint(): string {
     // The sources when present (a checkout: the same whether this runs from dist/ or src/,
     // and free of stale build output), else the published build.
     const pkg = fileURLToPath(new URL("..", import.meta.url));
-    const code = existsSync(join(pkg, "src")) ? join(pkg, "src") : join(pkg, "dist");
+    const code = isCheckout() ? join(pkg, "src") : join(pkg, "dist");
     for (const dir of [code, join(pkg, "templates")]) hashTree(dir, hash);
     cachedFingerprint = hash.digest("hex").slice(0, 16);
   }
   return cachedFingerprint;
+}
+
+/**
+ * What the committed generation record names as the generator: the fingerprint of a
+ * published mcpgen (the same on every machine for one release), but only the version of
+ * a checkout. A checkout's code changes with every commit to mcpgen, and a record that
+ * changed with it would leave every example's record modified after any run; the
+ * checkout's full fingerprint is kept outside the tree instead (write/dev-cache.ts).
+ */
+export function generatorRecordVersion(): string {
+  return isCheckout() ? `${generatorVersion()}+checkout` : generatorFingerprint();
 }
 
 function hashTree(dir: string, hash: ReturnType<typeof createHash>): void {

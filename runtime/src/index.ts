@@ -8,5 +8,5 @@ export * from "./core.js";
 export { serveStdio, runMain, type ServeStdioOptions, type RunMainOptions } from "./server/main.js";
 export { StdioServerTransport, StdioClientTransport, type StdioServerOptions, type StdioClientOptions } from "./transports/stdio.js";
 export { serveHttp, toNodeListener, fromNodeRequest, writeResponse, type ServeHttpOptions, type RunningHttpServer } from "./transports/http/node.js";
-export { parseHttpArgs } from "./server/main-http.js";
+export { parseHttpArgs, parseServerArgs, ServerArgsError, type ServerArgs } from "./server/args.js";
 export { FileTokenStorage } from "./client/oauth/file-storage.js";

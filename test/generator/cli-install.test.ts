@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -261,9 +261,26 @@ describe("mcpgen install", () => {
     const entry = json(file).mcpServers.notes;
     assert.deepEqual(entry.args, [join(dir, "dist/server.js")]);
     assert.deepEqual(await callAdd(entry, tmpdir()), { result: 5 });
+    // A source edited after the build: install refuses (the check `mcpgen run` makes), writes nothing.
+    const edited = join(dir, "src/handlers/tools/add.ts");
+    const later = new Date(statSync(join(dir, "dist/server.js")).mtimeMs + 60_000);
+    utimesSync(edited, later, later);
+    const before = readFileSync(file, "utf8");
+    const stale = await cli(dir, "install", "claude-desktop", "--config-path", file);
+    assert.equal(stale.code, 2);
+    assert.match(stale.stderr, /dist\/server\.js is older than src\/handlers\/tools\/add\.ts: the client would run an old build\. Rebuild first \(npm run build, or npx tsc\)/);
+    assert.match(stale.stderr, /or pass --tsx/);
+    assert.equal(readFileSync(file, "utf8"), before);
+    const forced = await cli(dir, "install", "claude-desktop", "--config-path", file, "--dist");
+    assert.equal(forced.code, 2, "--dist does not take a stale build either");
     // --tsx forces the sources.
     assert.equal((await cli(dir, "install", "claude-desktop", "--config-path", file, "--tsx")).code, 0);
     assert.equal(json(file).mcpServers.notes.args[2], join(dir, "src/server.ts"));
+    // Rebuilt: the built entry again.
+    await run(process.execPath, [join(repoRoot, "node_modules/typescript/bin/tsc"), "-p", join(dir, "tsconfig.json")], { cwd: dir });
+    utimesSync(edited, new Date(0), new Date(0));
+    assert.equal((await cli(dir, "install", "claude-desktop", "--config-path", file)).code, 0);
+    assert.deepEqual(json(file).mcpServers.notes.args, [join(dir, "dist/server.js")]);
   });
 
   it("usage errors say what to do", async (t) => {

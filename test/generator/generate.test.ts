@@ -333,7 +333,7 @@ describe("check", () => {
     assert.match(r.stdout, /^\+\s+name: "greet",$/m);
     assert.match(r.stdout, /missing: src\/generated\/client\.ts/);
     assert.match(r.stdout, /stale: src\/generated\/old\.ts/);
-    assert.match(r.stdout, /missing handler exports in src\/handlers\/resources\/item\.ts: completeId/);
+    assert.match(r.stdout, /missing handler exports: src\/handlers\/resources\/item\.ts\n {2}completeId\n/);
     assert.match(r.stderr, /Run `npx mcpgen` and commit the result/);
     // check never writes.
     assert.equal(existsSync(join(dir, "src/generated/client.ts")), false);

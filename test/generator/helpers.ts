@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { main } from "../../generator/src/cli/main.js";
+import { cacheFile } from "../../generator/src/write/dev-cache.js";
 
 export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 const run = promisify(execFile);
@@ -22,7 +23,12 @@ export function scratchProject(t: { after(fn: () => void): void }, manifest: str
     join(dir, "tsconfig.json"),
     JSON.stringify({ extends: "../../../tsconfig.base.json", compilerOptions: { noEmit: true, rootDir: "src" }, include: ["src"] }),
   );
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  t.after(() => {
+    rmSync(dir, { recursive: true, force: true });
+    // What a run noted about the generator's code for this folder (write/dev-cache.ts).
+    const cache = cacheFile(dir, "src/generated");
+    if (cache) rmSync(cache, { force: true });
+  });
   return dir;
 }
 

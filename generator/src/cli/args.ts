@@ -137,7 +137,7 @@ export function partition(argv: string[], options: Record<string, OptionSpec>): 
 /** Strings of a repeatable string option. */
 export const strings = (v: unknown): string[] => (Array.isArray(v) ? (v as string[]) : typeof v === "string" ? [v] : []);
 
-/** HTTP serving asked of the entry by pass-through flags: `--http [port]`, `--http=port`, plus `--port <n>` (the runtime serves HTTP only with `--http`). */
+/** HTTP serving asked of the entry by pass-through flags: `--http [port]`, `--http=port`, `--port <n>` (which implies --http, as in the runtime). */
 export interface HttpFlags {
   enabled: boolean;
   /** The port given, if any (0: any free port). */
@@ -155,8 +155,10 @@ export function httpFlags(args: string[]): HttpFlags {
       out.enabled = true;
       if (/^\d+$/.test(a.slice(7))) out.port = Number(a.slice(7));
     } else if (a === "--port" && /^\d+$/.test(args[i + 1] ?? "")) {
+      out.enabled = true;
       out.port = Number(args[i + 1]);
     } else if (a.startsWith("--port=") && /^\d+$/.test(a.slice(7))) {
+      out.enabled = true;
       out.port = Number(a.slice(7));
     }
   }

@@ -5,6 +5,7 @@ import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { hasErrors, renderText } from "../diagnostics/index.js";
 import { httpFlags, parseCommandArgs, replacePort, type CommonOptions } from "./args.js";
 import { describeChanges, fastUpToDate } from "./generate.js";
+import { orphanLines } from "./orphans.js";
 import { ensureInspector, freePort, inspectorCommand, inspectorUrl, InspectorError, portIsFree, type InspectorTarget } from "./inspector.js";
 import { ExitCode, type CliIO } from "./io.js";
 import { exited, forward, lines, onTermination, PARENT_WATCHDOG, stopChild } from "./process.js";
@@ -195,12 +196,14 @@ class DevSession {
       if (warnings.length > 0 && !this.opts.quiet) this.io.stderr.write(renderText(warnings, result.sources, { color: this.opts.color }) + "\n");
       const plan = result.plan;
       // Noted before writing, so the watcher takes these writes for what they are.
-      for (const c of plan.changes) this.known.set(resolve(result.root, c.path), c.kind === "stale" ? "" : sha(c.after));
+      for (const c of plan.changes) this.known.set(resolve(result.root, c.path), c.kind === "stale" || c.kind === "unused-stub" ? "" : sha(c.after));
       await applyPlan(result.root, plan);
       for (const w of plan.warnings) this.log(`warning: ${w}`);
+      for (const o of plan.orphans) for (const line of orphanLines(o)) this.log(line.startsWith(" ") ? line.trim() : `warning: ${line}`);
       for (const line of describeChanges(plan)) if (!line.includes(`${this.project.out}/`)) this.log(line.trim().replace(/\s+/, " "));
       const real = plan.changes.filter((c) => !(c.kind === "generated" && c.recordOnly));
-      const written = plan.changes.filter((c) => c.kind !== "stale").length;
+      const written = plan.changes.filter((c) => c.kind !== "stale" && c.kind !== "unused-stub").length;
+      (await import("../write/dev-cache.js")).noteGeneratorCode(result.root, result.model!.paths.out);
       this.log(real.length === 0 ? `generated code unchanged (${ms()} ms)` : `${initial ? "generated" : "regenerated"} in ${ms()} ms (${written} file${written === 1 ? "" : "s"} written)`);
       this.refreshProject();
       return { ok: true, changed: real.length > 0 };

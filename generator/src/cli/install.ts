@@ -5,7 +5,7 @@ import { parseCommandArgs, strings, UsageError } from "./args.js";
 import { CLIENTS, mergeEntry, type ServerEntry } from "./clients.js";
 import { ExitCode, type CliIO } from "./io.js";
 import { JsonShapeError, JsonSyntaxError, setMember } from "./jsonc.js";
-import { chooseLaunch, LaunchError, readProject } from "./project.js";
+import { chooseLaunch, LaunchError, readProject, staleBuild } from "./project.js";
 
 export const INSTALL_USAGE = `Usage: mcpgen install <client> [options]
 
@@ -23,7 +23,8 @@ Clients:
 
 The entry runs \`node <dist entry>\` when the project has been built (tsconfig outDir),
 else \`node --import <tsx loader> <src entry>\`: absolute paths, so it starts from any
-working directory.
+working directory. A build older than the sources (the check \`mcpgen run\` makes) is
+refused: rebuild (npm run build) and run install again, or pass --tsx.
 
 Options:
       --name <name>        Server name in the config (default: the manifest's server.name)
@@ -90,6 +91,11 @@ export async function installCommand(argv: string[], io: CliIO): Promise<number>
       return ExitCode.UserError;
     }
     const project = readProject(common.manifest);
+    const stale = values.tsx ? undefined : staleBuild(project);
+    if (stale !== undefined) {
+      err(`${stale}: the client would run an old build. Rebuild first (npm run build, or npx tsc), then run this again; or pass --tsx to run ${project.entry} through tsx (no build step). Nothing was written.`);
+      return ExitCode.UserError;
+    }
     let launch;
     try {
       launch = chooseLaunch(project, { prefer: values.dist ? "dist" : values.tsx ? "tsx" : "auto", requireFresh: false });

@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { generatorVersion } from "../version.js";
 import { UsageError } from "./args.js";
 import { CHECK_USAGE, GENERATE_USAGE, VALIDATE_USAGE, checkCommand, generateCommand, validateCommand } from "./generate.js";
@@ -29,6 +31,11 @@ export const COMMANDS: Record<string, CommandEntry> = {
   check: { summary: "Exit 1 if generated code or handler exports are out of date (for CI)", run: checkCommand, usage: CHECK_USAGE },
   validate: { summary: "Check the manifest only", run: validateCommand, usage: VALIDATE_USAGE },
   init: { summary: "Scaffold mcp.yaml, package.json scripts, tsconfig.json (never overwrites)", run: initCommand, usage: INIT_USAGE },
+  rename: {
+    summary: "Rename a tool, resource or prompt in mcp.yaml and move its handler code along",
+    run: lazy(() => import("./rename.js"), "renameCommand"),
+    usage: async () => (await import("./rename.js")).RENAME_USAGE,
+  },
   dev: {
     summary: "Regenerate on manifest changes, restart the server on code changes",
     run: lazy(() => import("./dev.js"), "devCommand"),
@@ -79,8 +86,27 @@ ${list}
 
 ${COMMON_HELP}
 generate and check also take --format <text|json|github> and --force; validate --format.
-Docs: docs/cli.md. Exit codes: 0 ok, 1 drift (check), 2 invalid manifest or usage, 70 internal error.
+Exit codes: 0 ok, 1 drift or orphans (check), 2 invalid manifest or usage, 70 internal error.
+
+Docs: ${docsPath("cli.md")}
+      (manifest.md, runtime.md, http.md beside it; online: ${DOCS_URL}/cli.md)
 `;
+}
+
+/** The repository's docs folder online (package.json's repository). */
+export const DOCS_URL = "https://github.com/mcpgen/mcpgen/blob/main/docs";
+export const ISSUES_URL = "https://github.com/mcpgen/mcpgen/issues";
+
+/**
+ * A doc as a file on this disk: the copy the package ships (docs/, written at pack time),
+ * else the repository's own when mcpgen runs from a checkout; else the URL.
+ */
+export function docsPath(name: string): string {
+  for (const dir of ["../../docs/", "../../../docs/"]) {
+    const file = fileURLToPath(new URL(dir + name, import.meta.url));
+    if (existsSync(file)) return file;
+  }
+  return `${DOCS_URL}/${name}`;
 }
 
 // Global options that take a value: skipped with their value when finding the command.
@@ -131,7 +157,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       io.stderr.write(`mcpgen ${commandName}: ${error.message}\nRun \`mcpgen ${commandName} --help\` for its options.\n`);
       return ExitCode.UserError;
     }
-    io.stderr.write(`mcpgen: internal error: ${(error as Error).stack ?? error}\nPlease report this at the mcpgen issue tracker.\n`);
+    io.stderr.write(`mcpgen: internal error: ${(error as Error).stack ?? error}\nPlease report this at ${ISSUES_URL}\n`);
     return ExitCode.Internal;
   }
 }

@@ -157,6 +157,21 @@ export function newestMtime(dir: string, skip: (abs: string) => boolean = () => 
   return best;
 }
 
+/**
+ * Why the built entry is out of date (`dist/server.js is older than src/x.ts`), or
+ * undefined when it is current or there is none. The one staleness check: \`mcpgen run\`
+ * falls back to tsx on it, \`mcpgen install\` refuses on it.
+ */
+export function staleBuild(project: Project): string | undefined {
+  const dist = distEntry(project);
+  if (!dist || !existsSync(dist.file)) return undefined;
+  const rel = (p: string) => relative(project.root, p).split(sep).join("/");
+  const built = newestMtime(dist.outDir);
+  const source = newestMtime(dist.srcDir, (p) => p === dist.outDir);
+  if (built.mtime >= source.mtime) return undefined;
+  return `${rel(dist.file)} is older than ${source.file ? rel(source.file) : "the sources"}`;
+}
+
 /** How to start the server: node with these arguments. */
 export interface Launch {
   kind: "dist" | "tsx";
@@ -191,10 +206,8 @@ export function chooseLaunch(project: Project, options: { prefer?: "auto" | "dis
   let staleReason: string | undefined;
   if (prefer === "auto" && distExists) {
     if (options.requireFresh === false) return { kind: "dist", command: node, args: [dist.file], shown: rel(dist.file), reason: "built entry" };
-    const built = newestMtime(dist.outDir);
-    const source = newestMtime(dist.srcDir, (p) => p === dist.outDir);
-    if (built.mtime >= source.mtime) return { kind: "dist", command: node, args: [dist.file], shown: rel(dist.file), reason: "built after the last source change" };
-    staleReason = `${rel(dist.file)} is older than ${source.file ? rel(source.file) : "the sources"}`;
+    staleReason = staleBuild(project);
+    if (staleReason === undefined) return { kind: "dist", command: node, args: [dist.file], shown: rel(dist.file), reason: "built after the last source change" };
   }
   if (!existsSync(entryAbs)) throw new LaunchError(`${project.entry} does not exist: run \`npx mcpgen\` to generate it (and the handler stubs).`);
   const tsx = findTsx(project.root);

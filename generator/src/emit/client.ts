@@ -65,8 +65,9 @@ export function emitClient(model: Model): string {
     L.push("");
     L.push(...doc(p.meta.description ?? `Gets the '${p.name}' prompt.`));
     const optional = p.arguments.every((a) => !a.required);
-    L.push(`  ${p.clientMethod}(args: T.${p.argsType}${optional ? " = {}" : ""}, options?: CallOptions): Promise<GetPromptResult> {`);
-    L.push(`    return this.mcp.getPrompt(${lit(p.name)}, args as unknown as Record<string, string>, options);`);
+    // `args?` rather than `= {}`: TypeScript does not accept `{}` for an argument named `constructor`.
+    L.push(`  ${p.clientMethod}(args${optional ? "?" : ""}: T.${p.argsType}, options?: CallOptions): Promise<GetPromptResult> {`);
+    L.push(`    return this.mcp.getPrompt(${lit(p.name)}, ${optional ? "(args ?? {})" : "args"} as unknown as Record<string, string>, options);`);
     L.push("  }");
   }
   L.push("}");

@@ -12,19 +12,25 @@ const standaloneCode = (standaloneModule as any).default ?? standaloneModule;
 
 export const RUNTIME_VALIDATION_MODULE = "@mcpgen/runtime/validation";
 
+/**
+ * Identifiers may hold any letter (`名前`, `µ`), but ajv's standalone exports must be ASCII:
+ * each other character becomes `$<hex>$`, which keeps distinct identifiers distinct.
+ */
+const ascii = (ident: string) => ident.replace(/[^\x00-\x7f]/gu, (c) => `$${c.codePointAt(0)!.toString(16)}$`);
+
 /** Export names of the validators, by what they check. */
 export const validatorName = {
-  input: (ident: string) => `${ident}Input`,
-  output: (ident: string) => `${ident}Output`,
-  params: (ident: string) => `${ident}Params`,
-  form: (toolIdent: string, formIdent: string) => `${toolIdent}_${formIdent}Form`,
+  input: (ident: string) => `${ascii(ident)}Input`,
+  output: (ident: string) => `${ascii(ident)}Output`,
+  params: (ident: string) => `${ascii(ident)}Params`,
+  form: (toolIdent: string, formIdent: string) => `${ascii(toolIdent)}_${ascii(formIdent)}Form`,
 };
 
 /** Export names of the wire schemas in schemas.ts. */
 export const schemaName = {
-  input: (ident: string) => `${ident}InputSchema`,
-  output: (ident: string) => `${ident}OutputSchema`,
-  form: (toolIdent: string, formIdent: string) => `${toolIdent}_${formIdent}FormSchema`,
+  input: (ident: string) => `${ascii(ident)}InputSchema`,
+  output: (ident: string) => `${ascii(ident)}OutputSchema`,
+  form: (toolIdent: string, formIdent: string) => `${ascii(toolIdent)}_${ascii(formIdent)}FormSchema`,
 };
 
 /**

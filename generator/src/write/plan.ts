@@ -1,23 +1,36 @@
 import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { dirname, join, posix } from "node:path";
 import { GENERATED_HEADER, type GeneratedFile } from "../emit/index.js";
 import { handlerFiles } from "../emit/layout.js";
 import { emitEntry, emitHandlerStub, emitLifespanStub } from "../emit/stubs.js";
 import type { Model } from "../model/build.js";
 import { addMissingExports } from "./handlers.js";
-import { STATE_FILE } from "./state.js";
+import { readState, sha, STATE_FILE } from "./state.js";
 
 export type Change =
   | { kind: "generated"; path: string; before?: string; after: string; recordOnly?: boolean }
   | { kind: "stale"; path: string; before: string }
   | { kind: "stub"; path: string; after: string }
-  | { kind: "handler-exports"; path: string; before: string; after: string; added: string[] };
+  | { kind: "handler-exports"; path: string; before: string; after: string; added: string[] }
+  /** A stub mcpgen wrote, never edited, whose item left the manifest: removed. */
+  | { kind: "unused-stub"; path: string; before: string };
+
+/** A handler file whose item left the manifest, edited by its author: kept, and reported. */
+export interface Orphan {
+  path: string;
+  kind: "tool" | "resource" | "prompt";
+  /** The item the file was for, as its file name says. */
+  name: string;
+  /** Items of the same kind that got a fresh stub in this run: likely the new name. */
+  renamedTo: string[];
+}
 
 export interface Plan {
   changes: Change[];
   unchanged: string[];
   warnings: string[];
+  orphans: Orphan[];
 }
 
 const readText = async (path: string) => (existsSync(path) ? readFile(path, "utf8") : undefined);
@@ -26,16 +39,19 @@ const readText = async (path: string) => (existsSync(path) ? readFile(path, "utf
  * Compares what generation would produce with what is on disk, in memory. Both
  * `generate` (which applies it) and `check` (which reports it) use this one plan.
  */
-export async function planGeneration(root: string, model: Model, generated: GeneratedFile[]): Promise<Plan> {
-  const plan: Plan = { changes: [], unchanged: [], warnings: [] };
+export async function planGeneration(root: string, model: Model, generated: GeneratedFile[], stateFile: (stubs: Record<string, string>) => GeneratedFile): Promise<Plan> {
+  const plan: Plan = { changes: [], unchanged: [], warnings: [], orphans: [] };
+  const previous = readState(root, model.paths.out)?.stubs ?? {};
+  const stubs: Record<string, string> = {};
+  const untouchedStubs = new Set<string>();
+  const compare = async (f: GeneratedFile) => {
+    const before = await readText(join(root, f.path));
+    if (before === f.content) plan.unchanged.push(f.path);
+    else plan.changes.push({ kind: "generated", path: f.path, before, after: f.content, recordOnly: onlyInputHashDiffers(f.path, before, f.content) });
+  };
+  await Promise.all(generated.map(compare));
   const wanted = new Set(generated.map((f) => f.path));
-  await Promise.all(
-    generated.map(async (f) => {
-      const before = await readText(join(root, f.path));
-      if (before === f.content) plan.unchanged.push(f.path);
-      else plan.changes.push({ kind: "generated", path: f.path, before, after: f.content, recordOnly: onlyInputHashDiffers(f.path, before, f.content) });
-    }),
-  );
+  wanted.add(`${model.paths.out}/${STATE_FILE}`);
   for (const path of await listFiles(root, model.paths.out)) {
     if (wanted.has(path)) continue;
     const before = await readFile(join(root, path), "utf8");
@@ -48,31 +64,53 @@ export async function planGeneration(root: string, model: Model, generated: Gene
   for (const file of handlers) {
     const before = await readText(join(root, file.path));
     if (before === undefined) {
-      plan.changes.push({ kind: "stub", path: file.path, after: emitHandlerStub(model, file) });
+      const after = emitHandlerStub(model, file);
+      plan.changes.push({ kind: "stub", path: file.path, after });
+      stubs[file.path] = sha(after);
+      untouchedStubs.add(file.path);
       continue;
     }
+    const untouched = previous[file.path] !== undefined && previous[file.path] === sha(before);
     const update = await addMissingExports(model, file, before);
     if (update.unparseable) plan.warnings.push(`${update.unparseable} (not updated: fix the syntax error, then run mcpgen again)`);
     else if (update.text !== undefined && update.added.length > 0) {
       plan.changes.push({ kind: "handler-exports", path: file.path, before, after: update.text, added: update.added });
+      // A stub that only gained exports is still mcpgen's own text.
+      if (untouched) stubs[file.path] = sha(update.text);
+      continue;
     }
+    if (previous[file.path] !== undefined) stubs[file.path] = previous[file.path]!;
+    if (untouched) untouchedStubs.add(file.path);
   }
-  if (model.lifespan) {
-    const path = `${model.paths.handlers}/lifespan.ts`;
-    if (!existsSync(join(root, path))) plan.changes.push({ kind: "stub", path, after: emitLifespanStub() });
-  }
-  if (!existsSync(join(root, model.paths.entry))) plan.changes.push({ kind: "stub", path: model.paths.entry, after: emitEntry(model) });
+  const authorStub = (path: string, emit: () => string) => {
+    if (!existsSync(join(root, path))) {
+      const after = emit();
+      plan.changes.push({ kind: "stub", path, after });
+      stubs[path] = sha(after);
+    } else if (previous[path] !== undefined) stubs[path] = previous[path]!;
+  };
+  if (model.lifespan) authorStub(`${model.paths.handlers}/lifespan.ts`, emitLifespanStub);
+  authorStub(model.paths.entry, () => emitEntry(model));
 
-  // Handlers whose item left the manifest: reported, never deleted.
+  // Handlers whose item left the manifest: an untouched stub is removed (it imports types
+  // that no longer exist), an edited file is kept and reported, with a likely new name.
   const expected = new Set(handlers.map((h) => h.path));
   if (model.lifespan) expected.add(`${model.paths.handlers}/lifespan.ts`);
-  for (const sub of ["tools", "resources", "prompts"]) {
+  const fresh = (kinds: string[]) => handlers.filter((h) => kinds.includes(h.kind) && untouchedStubs.has(h.path)).map((h) => h.itemName);
+  for (const sub of ["tools", "resources", "prompts"] as const) {
     for (const path of await listFiles(root, `${model.paths.handlers}/${sub}`)) {
-      if (path.endsWith(".ts") && !path.endsWith(".d.ts") && !path.endsWith(".test.ts") && !expected.has(path)) {
-        plan.warnings.push(`${path} is an orphan: its ${sub.replace(/s$/, "")} is no longer in mcp.yaml (kept; delete it when you no longer need it)`);
+      if (!path.endsWith(".ts") || path.endsWith(".d.ts") || path.endsWith(".test.ts") || expected.has(path)) continue;
+      const before = await readFile(join(root, path), "utf8");
+      if (previous[path] !== undefined && previous[path] === sha(before)) {
+        plan.changes.push({ kind: "unused-stub", path, before });
+        continue;
       }
+      const kind = sub === "tools" ? "tool" : sub === "prompts" ? "prompt" : "resource";
+      const name = posix.basename(path, ".ts");
+      plan.orphans.push({ path, kind, name, renamedTo: fresh(kind === "resource" ? ["resource", "template"] : [kind]) });
     }
   }
+  await compare(stateFile(stubs));
   plan.changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   plan.unchanged.sort();
   plan.warnings.sort();
@@ -113,7 +151,7 @@ export async function applyPlan(root: string, plan: Plan): Promise<void> {
   const suffix = `.mcpgen-tmp-${process.pid}`;
   try {
     for (const c of plan.changes) {
-      if (c.kind === "stale") continue;
+      if (c.kind === "stale" || c.kind === "unused-stub") continue;
       const dest = join(root, c.path);
       await mkdir(dirname(dest), { recursive: true });
       const tmp = dest + suffix;
@@ -125,5 +163,5 @@ export async function applyPlan(root: string, plan: Plan): Promise<void> {
     throw error;
   }
   for (const t of temps) await rename(t.tmp, t.dest);
-  for (const c of plan.changes) if (c.kind === "stale") await rm(join(root, c.path), { force: true });
+  for (const c of plan.changes) if (c.kind === "stale" || c.kind === "unused-stub") await rm(join(root, c.path), { force: true });
 }

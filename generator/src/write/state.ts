@@ -21,9 +21,15 @@ export interface GenerationState {
   files: Record<string, string>;
   /** Author files that must exist with these exports. */
   handlers: { path: string; exports: string[] }[];
+  /**
+   * Author files mcpgen wrote as stubs, with the hash of the stub's text: a stub whose
+   * item left the manifest and which is still exactly as written is removed (it would
+   * otherwise import types that no longer exist); an edited one is kept and reported.
+   */
+  stubs?: Record<string, string>;
 }
 
-const sha = (s: string | Buffer) => createHash("sha256").update(s).digest("hex").slice(0, 32);
+export const sha = (s: string | Buffer) => createHash("sha256").update(s).digest("hex").slice(0, 32);
 
 const PRETTIER_CONFIGS = [".prettierrc", ".prettierrc.json", ".prettierrc.yaml", ".prettierrc.yml", ".prettierrc.json5", ".prettierrc.js", ".prettierrc.mjs", ".prettierrc.cjs", "prettier.config.js", "prettier.config.mjs", "prettier.config.cjs", ".editorconfig", "package.json"];
 
@@ -39,7 +45,8 @@ export function inputHash(root: string, manifestText: string, generatorVersion: 
   return sha(parts.join("\0"));
 }
 
-export function makeState(input: string, files: { path: string; content: string }[], handlers: HandlerFile[], extraAuthorFiles: string[]): GenerationState {
+export function makeState(input: string, files: { path: string; content: string }[], handlers: HandlerFile[], extraAuthorFiles: string[], stubs: Record<string, string> = {}): GenerationState {
+  const sortedStubs = Object.fromEntries(Object.entries(stubs).sort(([a], [b]) => (a < b ? -1 : 1)));
   return {
     input,
     files: Object.fromEntries(files.map((f) => [f.path, sha(f.content)]).sort(([a], [b]) => (a! < b! ? -1 : 1))),
@@ -47,7 +54,18 @@ export function makeState(input: string, files: { path: string; content: string 
       ...handlers.map((h) => ({ path: h.path, exports: h.exports.map((e) => e.name) })),
       ...extraAuthorFiles.map((path) => ({ path, exports: [] })),
     ],
+    ...(Object.keys(sortedStubs).length > 0 ? { stubs: sortedStubs } : {}),
   };
+}
+
+/** The last generation's record, if there is a readable one. */
+export function readState(root: string, out: string): GenerationState | undefined {
+  try {
+    const state = JSON.parse(readFileSync(join(root, out, STATE_FILE), "utf8"));
+    return state && typeof state === "object" ? (state as GenerationState) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The generated folder named by a manifest (without validating the rest of it). */
@@ -58,6 +76,31 @@ export function outDirOf(manifestText: string): string {
   } catch {
     return "src/generated";
   }
+}
+
+/** The handlers folder named by a manifest (without validating the rest of it). */
+export function handlersDirOf(manifestText: string): string {
+  try {
+    const dir = (parse(manifestText) as { generate?: { handlers?: unknown } } | null)?.generate?.handlers;
+    return typeof dir === "string" ? normalizeDir(dir) : "src/handlers";
+  } catch {
+    return "src/handlers";
+  }
+}
+
+/** Handler files (tools/, resources/, prompts/) that the record does not name: orphans to report. */
+function hasUnrecordedHandlers(root: string, handlersDir: string, state: GenerationState): boolean {
+  const known = new Set(state.handlers.map((h) => h.path));
+  for (const sub of ["tools", "resources", "prompts"]) {
+    let names: string[];
+    try {
+      names = readdirSync(join(root, handlersDir, sub));
+    } catch {
+      continue;
+    }
+    for (const n of names) if (n.endsWith(".ts") && !n.endsWith(".d.ts") && !n.endsWith(".test.ts") && !known.has(`${handlersDir}/${sub}/${n}`)) return true;
+  }
+  return false;
 }
 
 /** True when the recorded generation is still exactly what is on disk. */
@@ -84,5 +127,7 @@ export function isUpToDate(root: string, manifestText: string, generatorVersion:
     if (h.exports.length === 0) continue;
     if (missingExportsByScan(readFileSync(p, "utf8"), { exports: h.exports.map((name) => ({ name })) }).length > 0) return { upToDate: false, files: 0 };
   }
+  // Orphans are reported on every run: the full run finds and names them.
+  if (hasUnrecordedHandlers(root, handlersDirOf(manifestText), state)) return { upToDate: false, files: 0 };
   return { upToDate: true, files: Object.keys(state.files).length + 1 };
 }

@@ -1,3 +1,4 @@
+import { helpText, parseServerArgs, ServerArgsError, usageLine } from "./args.js";
 import { StdioServerTransport, type StdioServerOptions } from "../transports/stdio.js";
 import type { McpServer } from "./server.js";
 import type { ServerSession } from "./session.js";
@@ -54,20 +55,33 @@ export interface RunMainOptions {
 }
 
 /**
- * The entry point generated servers call: `--stdio` (default) or `--http [port]`.
+ * The entry point generated servers call: `--stdio` (default) or `--http [port]`. A
+ * mistake on the command line prints what is wrong and the usage line, and sets exit
+ * code 2; `--help` prints every option. Starting, it says on stderr what it serves where
+ * (stdout belongs to the protocol in stdio mode).
  */
 export async function runMain(server: McpServer<any>, options: RunMainOptions = {}): Promise<void> {
   const argv = options.argv ?? process.argv.slice(2);
-  if (argv.includes("--help") || argv.includes("-h")) {
-    const { HTTP_USAGE } = await import("./main-http.js");
-    process.stderr.write(`Usage: ${server.info.name} [--stdio | --http [port] [options]]\n\n${HTTP_USAGE}`);
+  const name = server.info.name;
+  let args;
+  try {
+    args = parseServerArgs(argv, server.options.http);
+  } catch (error) {
+    if (!(error instanceof ServerArgsError)) throw error;
+    process.stderr.write(`${name}: ${error.message}\n${usageLine(name)}\n`);
+    process.exitCode = 2;
     return;
   }
-  if (argv.includes("--http") || argv.some((a) => a.startsWith("--http="))) {
+  if (args.mode === "help") {
+    process.stderr.write(helpText(name));
+    return;
+  }
+  if (args.mode === "http") {
     // Loaded only when asked for, so a stdio server never loads the HTTP code.
     const { runHttp } = await import("./main-http.js");
-    await runHttp(server, argv);
+    await runHttp(server, args.options);
     return;
   }
   await serveStdio(server);
+  process.stderr.write(`${name} ${server.info.version} serving MCP on stdio (${name} --help: HTTP and other options)\n`);
 }

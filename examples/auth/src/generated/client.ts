@@ -86,24 +86,24 @@ export class AuthNotesClient {
 
   /** Review before writing (needs notes:write). */
   getReviewChanges(
-    args: T.ReviewChangesArgs = {},
+    args?: T.ReviewChangesArgs,
     options?: CallOptions,
   ): Promise<GetPromptResult> {
     return this.mcp.getPrompt(
       "review_changes",
-      args as unknown as Record<string, string>,
+      (args ?? {}) as unknown as Record<string, string>,
       options,
     );
   }
 
   /** Asks the model to summarize your notes. */
   getSummarizeNotes(
-    args: T.SummarizeNotesArgs = {},
+    args?: T.SummarizeNotesArgs,
     options?: CallOptions,
   ): Promise<GetPromptResult> {
     return this.mcp.getPrompt(
       "summarize_notes",
-      args as unknown as Record<string, string>,
+      (args ?? {}) as unknown as Record<string, string>,
       options,
     );
   }

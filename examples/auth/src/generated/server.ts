@@ -2,6 +2,7 @@
 
 import {
   McpServer,
+  type Implementation,
   type ServerOptions,
   type AuthOptions,
 } from "@mcpgen/runtime";
@@ -15,7 +16,7 @@ import * as tool_wipe_notes from "../handlers/tools/wipe_notes.js";
 import * as resource_my_notes from "../handlers/resources/my_notes.js";
 
 /** Implementation info sent to clients. */
-export const serverInfo = {
+export const serverInfo: Implementation = {
   name: "auth-notes",
   version: "1.0.0",
   title: "Notes (OAuth-protected)",

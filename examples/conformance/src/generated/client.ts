@@ -438,24 +438,24 @@ export class McpgenConformanceClient {
 
   /** A prompt that appears 2 seconds after the server starts */
   getTestDynamicPrompt(
-    args: T.TestDynamicPromptArgs = {},
+    args?: T.TestDynamicPromptArgs,
     options?: CallOptions,
   ): Promise<GetPromptResult> {
     return this.mcp.getPrompt(
       "test_dynamic_prompt",
-      args as unknown as Record<string, string>,
+      (args ?? {}) as unknown as Record<string, string>,
       options,
     );
   }
 
   /** Asks the user for context (input_required on prompts/get), then builds the prompt with it */
   getTestInputRequiredResultPrompt(
-    args: T.TestInputRequiredResultPromptArgs = {},
+    args?: T.TestInputRequiredResultPromptArgs,
     options?: CallOptions,
   ): Promise<GetPromptResult> {
     return this.mcp.getPrompt(
       "test_input_required_result_prompt",
-      args as unknown as Record<string, string>,
+      (args ?? {}) as unknown as Record<string, string>,
       options,
     );
   }
@@ -486,36 +486,36 @@ export class McpgenConformanceClient {
 
   /** A prompt that includes image content */
   getTestPromptWithImage(
-    args: T.TestPromptWithImageArgs = {},
+    args?: T.TestPromptWithImageArgs,
     options?: CallOptions,
   ): Promise<GetPromptResult> {
     return this.mcp.getPrompt(
       "test_prompt_with_image",
-      args as unknown as Record<string, string>,
+      (args ?? {}) as unknown as Record<string, string>,
       options,
     );
   }
 
   /** A simple prompt without arguments */
   getTestSimplePrompt(
-    args: T.TestSimplePromptArgs = {},
+    args?: T.TestSimplePromptArgs,
     options?: CallOptions,
   ): Promise<GetPromptResult> {
     return this.mcp.getPrompt(
       "test_simple_prompt",
-      args as unknown as Record<string, string>,
+      (args ?? {}) as unknown as Record<string, string>,
       options,
     );
   }
 
   /** A prompt that test_trigger_prompt_change switches on and off */
   getTestToggledPrompt(
-    args: T.TestToggledPromptArgs = {},
+    args?: T.TestToggledPromptArgs,
     options?: CallOptions,
   ): Promise<GetPromptResult> {
     return this.mcp.getPrompt(
       "test_toggled_prompt",
-      args as unknown as Record<string, string>,
+      (args ?? {}) as unknown as Record<string, string>,
       options,
     );
   }

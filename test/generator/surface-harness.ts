@@ -6,6 +6,7 @@
  * the official SDK client listing it. Lists are compared as they came over the wire (the raw
  * JSON-RPC results), so nothing the SDK's result parsing drops or adds hides a difference.
  */
+import { StringDecoder } from "node:string_decoder";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import ts from "typescript";
@@ -123,8 +124,10 @@ async function listWith(transport: StdioClientTransport, stderr: () => string, w
     await origStart();
     const stdout = (transport as unknown as { _process?: { stdout?: NodeJS.ReadableStream } })._process?.stdout;
     if (!stdout) throw new Error("the SDK's stdio transport no longer exposes the child's stdout");
+    // A decoder, not chunk.toString(): a character split across two chunks must stay one.
+    const decoder = new StringDecoder("utf8");
     stdout.on("data", (chunk: Buffer) => {
-      pending += chunk.toString("utf8");
+      pending += decoder.write(chunk);
       let nl: number;
       while ((nl = pending.indexOf("\n")) >= 0) {
         const line = pending.slice(0, nl);

@@ -8,7 +8,7 @@ import type { AuthInfo, MessageExtra } from "../transport.js";
 import { MemoryEventStore, type EventStore } from "./event-store.js";
 import { accepts, checkHostAndOrigin, corsHeaders, isJsonContentType, preflightHeaders, type GuardOptions } from "./guards.js";
 import { TOO_LARGE, fromWebRequest, type IncomingHttp } from "./incoming.js";
-import { LegacySseEndpoint, legacyPaths } from "./legacy-sse.js";
+import { LegacySseEndpoint, legacyPaths, type LegacyAuth } from "./legacy-sse.js";
 import { emptyResponse, httpError, withBody, type HeaderMap } from "./responses.js";
 import { ModernHttp, isModernNonPost, isModernPost } from "./modern-http.js";
 import { MemorySessionStore, type SessionRecord, type SessionStore } from "./session-store.js";
@@ -105,7 +105,15 @@ export class McpHttpHandler {
     const auth = options.auth ?? (options.authenticate ? undefined : server.options.auth);
     if (auth) this.protectedResource = new ProtectedResource(server, auth, { path: this.path, trustProxy: options.trustProxy }, this.onerror);
     this.modern = new ModernHttp(server, { json: options.json, keepAliveMs: options.keepAliveMs ?? DEFAULTS.keepAliveMs, onerror: this.onerror });
-    if (options.legacySse) this.legacy = new LegacySseEndpoint(server, legacyPaths(this.path, options.legacySse), this.onerror, options.keepAliveMs ?? DEFAULTS.keepAliveMs);
+    if (options.legacySse) {
+      const pr = this.protectedResource;
+      // With auth, a legacy session is bound to its opener and every POST gets the per-item scope check.
+      const legacyAuth: LegacyAuth | undefined = pr && {
+        ownerOf,
+        checkItems: (body, auth, req) => (auth ? pr.checkItems(body, auth, req) : undefined),
+      };
+      this.legacy = new LegacySseEndpoint(server, legacyPaths(this.path, options.legacySse), this.onerror, options.keepAliveMs ?? DEFAULTS.keepAliveMs, legacyAuth);
+    }
   }
 
   private get stateful(): boolean {
@@ -474,9 +482,12 @@ function pathOnly(path: string): string {
   return q < 0 ? path : path.slice(0, q);
 }
 
-/** Who a session belongs to: the token's issuer and subject (or client). */
+/**
+ * Who a session belongs to: the token's issuer, subject and client. Another user, or
+ * the same user through another client, does not get into it.
+ */
 function ownerOf(auth: AuthInfo | undefined): string {
-  return `${auth?.issuer ?? ""} ${auth?.subject ?? auth?.clientId ?? ""}`;
+  return JSON.stringify([auth?.issuer ?? null, auth?.subject ?? null, auth?.clientId ?? null]);
 }
 
 function methodNotAllowed(cors: HeaderMap, allow = "GET, POST, DELETE"): Response {

@@ -147,7 +147,12 @@ export class McpHttpHandler {
    */
   async serve(req: IncomingHttp): Promise<Response> {
     const path = pathOnly(req.path);
-    if (this.protectedResource?.serves(path)) return this.protectedResource.metadataResponse(req);
+    if (this.protectedResource?.serves(path)) {
+      // The metadata names this server (its `resource` may come from the Host header):
+      // the same DNS-rebinding guard as the endpoint, so a foreign Host is never echoed.
+      const refused = checkHostAndOrigin(req, this.options);
+      return refused ? httpError(403, -32000, refused) : this.protectedResource.metadataResponse(req);
+    }
     if (path !== this.path && !this.legacy?.serves(path)) return httpError(404, -32000, `Not Found: ${path}`);
     const cors = corsHeaders(req, this.options) ?? {};
     if (req.method === "OPTIONS") {

@@ -128,7 +128,7 @@ export class ProtectedResource {
     if (req.method !== "GET" && req.method !== "HEAD") return httpError(405, -32000, "Method Not Allowed", { ...cors, allow: "GET, OPTIONS" });
     // A configured resource is the same for every request: cacheable. A derived one
     // follows the Host (or forwarded) header, so no cache may serve it to another host.
-    const caching = this.options.resource ? { "cache-control": "max-age=300" } : { "cache-control": "no-store", vary: "host, x-forwarded-host, x-forwarded-proto, forwarded" };
+    const caching: HeaderMap = this.options.resource ? { "cache-control": "max-age=300" } : { "cache-control": "no-store", vary: "host, x-forwarded-host, x-forwarded-proto, forwarded" };
     return jsonResponse(200, this.metadata(req), { ...cors, ...caching });
   }
 

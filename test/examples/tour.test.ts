@@ -226,13 +226,15 @@ describe("examples/tour", () => {
     assert.deepEqual(pngSize(block!.data), { width: 100, height: 50 });
   });
 
-  test("create_thumbnail reports unreadable and non-PNG files as tool errors", async () => {
+  test("create_thumbnail reports missing files and files outside its folder alike, as tool errors", async () => {
     const missing = await call("create_thumbnail", { image_path: join(dir, "assets", "nope.png") });
     assert.equal(missing.isError, true);
-    assert.match(textOf(missing), /Cannot read .*nope\.png: ENOENT/);
-    const notPng = await call("create_thumbnail", { image_path: join(dir, "mcp.yaml") });
-    assert.equal(notPng.isError, true);
-    assert.match(textOf(notPng), /is not a PNG file/);
+    assert.match(textOf(missing), /Cannot read .*nope\.png: No such file in the allowed folders$/);
+    const outside = await call("create_thumbnail", { image_path: join(dir, "mcp.yaml") });
+    assert.equal(outside.isError, true);
+    assert.match(textOf(outside), /Cannot read .*mcp\.yaml: No such file in the allowed folders$/);
+    // Relative paths are relative to the folder (examples/tour/assets here).
+    assert.equal((await call("create_thumbnail", { image_path: "sample.png" })).isError, undefined);
   });
 
   test("long_task logs, reports progress per file and reads config://app", async () => {

@@ -64,7 +64,7 @@ export interface CalculateBmiInput {
  */
 export interface CreateThumbnailInput {
   /**
-   * Path of a PNG file
+   * Path of a PNG file (absolute
    */
   image_path: string;
 }

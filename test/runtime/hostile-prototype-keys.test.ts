@@ -4,6 +4,8 @@
  * elicitation answers in both eras). JSON.parse makes them own data keys; the runtime
  * must keep them as data: hashed into the requestState binding (so changed arguments
  * are refused), never turned into a prototype that makes an answer say what it did not.
+ * Method names are client-controlled keys too: `constructor` or `toString` must not find
+ * Object.prototype's members in the dispatch tables.
  * The modern fixture as a real child process over stdio; messages are written as text,
  * so the keys reach the server exactly as an attacker would send them.
  */
@@ -79,6 +81,17 @@ describe("prototype keys in client-controlled objects (modern fixture, stdio)", 
       server.send({ jsonrpc: "2.0", id: roots.id, result: { roots: [] } });
       const reply = await server.response(id, from);
       assert.equal(reply.result.content[0].text, "Hi, accept! (0 roots, round 0)", key);
+    }
+  });
+
+  test("method names that are Object.prototype members are unknown methods, in both eras", async () => {
+    // The session was initialized by the test before.
+    for (const method of ["constructor", "__proto__", "prototype", "toString", "hasOwnProperty", "valueOf", "__defineGetter__"]) {
+      for (const params of [{}, { _meta: meta }]) {
+        const reply = await server.request(method, params);
+        assert.equal(reply.error?.code, -32601, `${method} ${JSON.stringify(reply)}`);
+        assert.equal(reply.error!.message, `Method not found: ${method}`);
+      }
     }
   });
 });

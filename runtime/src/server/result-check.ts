@@ -15,35 +15,41 @@ const MAX_DEPTH = 256;
  * path to the first offending member; undefined when it is. `undefined` is fine (JSON
  * leaves it out of objects, and arrays carry it as null as they always have).
  */
-export function jsonProblem(value: unknown, path: string, depth = 0): string | undefined {
+export function jsonProblem(value: unknown, path: string): string | undefined {
+  const found = firstNonJson(value, 0);
+  return found && `${path}${found.at} ${found.what}`;
+}
+
+/** The first member JSON cannot carry; its path is built only then, on the way back up. */
+function firstNonJson(value: unknown, depth: number): { at: string; what: string } | undefined {
   switch (typeof value) {
     case "string":
     case "boolean":
+    case "undefined":
       return undefined;
     case "number":
-      return Number.isFinite(value) ? undefined : `${path} is ${value}, which JSON cannot carry (it would be sent as null)`;
+      return Number.isFinite(value) ? undefined : { at: "", what: `is ${value}, which JSON cannot carry (it would be sent as null)` };
     case "object": {
       if (value === null) return undefined;
-      if (depth >= MAX_DEPTH) return `${path} is nested more than ${MAX_DEPTH} levels deep (a cycle?)`;
+      if (depth >= MAX_DEPTH) return { at: "", what: `is nested more than ${MAX_DEPTH} levels deep (a cycle?)` };
       if (Array.isArray(value)) {
         for (let i = 0; i < value.length; i++) {
-          const problem = jsonProblem(value[i], `${path}[${i}]`, depth + 1);
-          if (problem) return problem;
+          const found = firstNonJson(value[i], depth + 1);
+          if (found) return { at: `[${i}]${found.at}`, what: found.what };
         }
         return undefined;
       }
       // toJSON decides the wire form (Date and the like): trust it.
       if (typeof (value as { toJSON?: unknown }).toJSON === "function") return undefined;
-      for (const key of Object.keys(value)) {
-        const member = (value as Record<string, unknown>)[key];
-        if (member === undefined) continue;
-        const problem = jsonProblem(member, `${path}.${key}`, depth + 1);
-        if (problem) return problem;
+      for (const key in value) {
+        if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+        const found = firstNonJson((value as Record<string, unknown>)[key], depth + 1);
+        if (found) return { at: `.${key}${found.at}`, what: found.what };
       }
       return undefined;
     }
     default:
-      return `${path} is a ${typeof value}, which is not JSON`;
+      return { at: "", what: `is a ${typeof value}, which is not JSON` };
   }
 }
 

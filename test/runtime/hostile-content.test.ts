@@ -11,7 +11,8 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { McpError } from "@modelcontextprotocol/sdk/types.js";
-import { RawServer, connectSdk, type SdkConnection } from "./helpers.js";
+import { McpClient, StdioClientTransport, structuredOf } from "../../runtime/src/index.js";
+import { RawServer, connectSdk, fixtureCommand, type SdkConnection } from "./helpers.js";
 
 const BAD_TOOLS = [
   "returns_function",
@@ -108,5 +109,23 @@ describe("the official SDK client sees a clear error, not a schema failure", { t
     const add = await sdk.client.callTool({ name: "add", arguments: { a: 2, b: 3 } });
     assert.deepEqual(add.content, [{ type: "text", text: "5" }]);
     assert.deepEqual(add.structuredContent, { result: 5 });
+  });
+});
+
+describe("the typed client reads a wrapped output from its text, in both forms", { timeout: 30_000 }, () => {
+  test("2025-03-26 (no structuredContent): add → 5 from the text block `5`; older servers' `{\"result\":5}` too", async () => {
+    const { command, args } = fixtureCommand("bad-results.ts");
+    const client = new McpClient({ name: "typed", version: "1" }, { protocolVersion: "2025-03-26" });
+    await client.connect(new StdioClientTransport({ command, args, stderr: "ignore" }));
+    try {
+      const result = await client.callTool("add", { a: 2, b: 3 });
+      assert.equal(result.structuredContent, undefined, "2025-03-26 has no structured output");
+      assert.equal(structuredOf<number>("add", result, true), 5);
+    } finally {
+      await client.close();
+    }
+    assert.equal(structuredOf<number>("add", { content: [{ type: "text", text: '{"result":5}' }] }, true), 5);
+    assert.deepEqual(structuredOf<string[]>("tags", { content: [{ type: "text", text: '["a","b"]' }] }, true), ["a", "b"]);
+    assert.equal(structuredOf<number>("add", { content: [], structuredContent: { result: 5 } }, true), 5);
   });
 });

@@ -9,7 +9,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { SseReader, initBody, notification, request, callTool } from "./http-helpers.js";
 import { bearerHeader, openSession, post, serveWithAuth, type Served } from "./auth-helpers.js";
-import type { AuthInfo } from "../../runtime/src/index.js";
+import { McpServer, serveHttp, type AuthInfo } from "../../runtime/src/index.js";
 
 const IDENTITIES: Record<string, AuthInfo> = {
   alice: { subject: "alice", clientId: "app", scopes: ["notes:read"] },
@@ -89,5 +89,54 @@ describe("legacy HTTP+SSE sessions are bound to the token that opened them", { t
     const response = await fetch(`${served.origin}/sse`, { headers: { accept: "text/event-stream" } });
     assert.equal(response.status, 401);
     await response.body?.cancel();
+  });
+});
+
+describe("sessions are bound with a custom authenticate function too", { timeout: 30_000 }, () => {
+  test("Streamable HTTP and legacy SSE: another identity gets 404", async () => {
+    const server = new McpServer({ name: "custom-auth", version: "1" });
+    server.tool({ name: "whoami", handler: (_input, ctx) => ctx.auth?.subject ?? "nobody" });
+    const running = await serveHttp(server, {
+      port: 0,
+      legacySse: true,
+      authenticate: (req) => {
+        const user = req.header("x-user");
+        return user ? { subject: user, scopes: [] } : new Response("who are you?", { status: 401 });
+      },
+    });
+    const origin = new URL(running.url).origin;
+    try {
+      const as = (user: string) => ({ "x-user": user });
+      const headers = { "content-type": "application/json", accept: "application/json, text/event-stream" };
+      const init = await fetch(running.url, { method: "POST", headers: { ...headers, ...as("alice") }, body: JSON.stringify(initBody(1)) });
+      assert.equal(init.status, 200);
+      const sessionId = init.headers.get("mcp-session-id")!;
+      await init.body?.cancel();
+      const list = (user: string) =>
+        fetch(running.url, { method: "POST", headers: { ...headers, ...as(user), "mcp-session-id": sessionId, "mcp-protocol-version": "2025-11-25" }, body: JSON.stringify(request(2, "tools/list")) });
+      const stolen = await list("bob");
+      assert.equal(stolen.status, 404);
+      await stolen.body?.cancel();
+      const own = await list("alice");
+      assert.equal(own.status, 200);
+      await own.body?.cancel();
+
+      const opened = await fetch(`${origin}/sse`, { headers: { accept: "text/event-stream", ...as("alice") } });
+      const sse = new SseReader(opened);
+      try {
+        const endpoint = await sse.events.waitFor((e) => e.event === "endpoint", "the endpoint event");
+        const post = (user: string, body: unknown) => fetch(`${origin}${endpoint.data}`, { method: "POST", headers: { "content-type": "application/json", ...as(user) }, body: JSON.stringify(body) });
+        const refused = await post("bob", initBody(1, "2024-11-05"));
+        assert.equal(refused.status, 404);
+        await refused.body?.cancel();
+        assert.equal((await post("alice", initBody(1, "2024-11-05"))).status, 202);
+        await sse.reply(1);
+      } finally {
+        await sse.cancel();
+      }
+    } finally {
+      await running.close();
+      await server.close();
+    }
   });
 });

@@ -108,12 +108,16 @@ export class McpHttpHandler {
     if (options.legacySse) {
       const pr = this.protectedResource;
       // With auth, a legacy session is bound to its opener and every POST gets the per-item scope check.
-      const legacyAuth: LegacyAuth | undefined = pr && {
-        ownerOf,
-        checkItems: (body, auth, req) => (auth ? pr.checkItems(body, auth, req) : undefined),
-      };
+      const legacyAuth: LegacyAuth | undefined = this.bindsSessions
+        ? { ownerOf, checkItems: (body, auth, req) => (pr && auth ? pr.checkItems(body, auth, req) : undefined) }
+        : undefined;
       this.legacy = new LegacySseEndpoint(server, legacyPaths(this.path, options.legacySse), this.onerror, options.keepAliveMs ?? DEFAULTS.keepAliveMs, legacyAuth);
     }
+  }
+
+  /** Sessions belong to whoever opened them when callers are identified (auth, or `authenticate`). */
+  private get bindsSessions(): boolean {
+    return this.protectedResource !== undefined || this.options.authenticate !== undefined;
   }
 
   private get stateful(): boolean {
@@ -236,7 +240,7 @@ export class McpHttpHandler {
       }
       const live = await this.createSession();
       if (!live) return httpError(503, -32000, "Service Unavailable: too many sessions", { ...cors, "retry-after": "5" });
-      if (this.protectedResource) live.record.owner = live.owner = ownerOf(extra.authInfo);
+      if (this.bindsSessions) live.record.owner = live.owner = ownerOf(extra.authInfo);
       const version = requestedVersion(body);
       return live.transport.post(body, classified, extra, { json, protocolVersion: version }, { ...cors, "mcp-session-id": live.record.id });
     }
@@ -308,8 +312,8 @@ export class McpHttpHandler {
     const id = req.header("mcp-session-id");
     if (id === undefined) return httpError(400, -32000, "Bad Request: Mcp-Session-Id header is required", cors);
     const now = Date.now();
-    // With auth, a session belongs to whoever opened it: to anyone else it does not exist.
-    const foreign = (r: SessionRecord) => this.protectedResource !== undefined && r.owner !== undefined && r.owner !== ownerOf(extra.authInfo);
+    // With auth (or `authenticate`), a session belongs to whoever opened it: to anyone else it does not exist.
+    const foreign = (r: SessionRecord) => this.bindsSessions && r.owner !== undefined && r.owner !== ownerOf(extra.authInfo);
     let live = this.live.get(id);
     if (live && foreign(live.record)) return httpError(404, -32001, "Session not found", cors);
     if (!live) {

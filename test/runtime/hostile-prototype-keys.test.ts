@@ -48,6 +48,15 @@ describe("prototype keys in client-controlled objects (modern fixture, stdio)", 
       assert.deepEqual(Object.keys(same.result.inputRequests), ["second"]);
     });
 
+    test(`tool arguments with an own "${key}" key: a required argument is not found through it`, async () => {
+      const reply = await call("region", own(key, { region: "eu" }));
+      assert.equal(reply.result?.isError, true, JSON.stringify(reply));
+      assert.match(reply.result.content[0].text, /region/);
+      assert.doesNotMatch(reply.result.content[0].text, /region=eu/);
+      const ok = await call("region", { region: "us", ...own(key, { count: 5 }) });
+      assert.equal(ok.result?.content?.[0]?.text, "region=us count=undefined verbose=undefined", JSON.stringify(ok));
+    });
+
     test(`an elicitation answer whose content has an own "${key}" key is data, not a prototype (2026-07-28)`, async () => {
       const r1 = (await call("greet", {})).result;
       const content = own(key, { name: "Mallory" });

@@ -5,7 +5,7 @@
  * `worker` and `edge-light` export conditions; Node gets `index.ts`, which adds stdio
  * and node:http.
  */
-export { Peer, type IncomingRequest, type PeerOptions, type Progress, type RequestOptions } from "./protocol/engine.js";
+export { Peer, StrayResponseError, type IncomingRequest, type PeerOptions, type Progress, type RequestOptions } from "./protocol/engine.js";
 export * from "./protocol/jsonrpc.js";
 export * from "./protocol/types.js";
 export * from "./protocol/versions.js";

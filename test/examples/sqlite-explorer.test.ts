@@ -28,10 +28,11 @@ CREATE INDEX orders_by_user ON orders(user_id);`;
 
 describe("examples/sqlite-explorer", () => {
   // Each run gets its own database file (SQLITE_DB), created by the server on first start.
+  // Writable (SQLITE_WRITABLE=1): the read-only default is tested in sqlite-explorer-safety.test.ts.
   const dir = mkdtempSync(join(tmpdir(), "mcpgen-sqlite-"));
   const dbPath = join(dir, "nested", "test.db");
   let server: Connected;
-  const start = () => connectExample("sqlite-explorer", { env: { SQLITE_DB: dbPath } });
+  const start = () => connectExample("sqlite-explorer", { env: { SQLITE_DB: dbPath, SQLITE_WRITABLE: "1" } });
   const query = (sql: string) => server.client.callTool({ name: "query_data", arguments: { sql } });
 
   before(async () => {

@@ -174,7 +174,8 @@ describe("examples/tour", () => {
     const r = await call("calculate_bmi", { weight_kg: 70, height_m: 1.75 });
     const bmi = 70 / 1.75 ** 2;
     assert.deepEqual(r.structuredContent, { result: bmi });
-    assert.deepEqual(JSON.parse(textOf(r)), { result: bmi });
+    // The text is the bare value's JSON, as the Python SDK sends it.
+    assert.equal(textOf(r), JSON.stringify(bmi));
     const bad = await call("calculate_bmi", { weight_kg: 70, height_m: 0 });
     assert.equal(bad.isError, true, "height must be > 0 (exclusiveMinimum)");
   });
@@ -184,7 +185,7 @@ describe("examples/tour", () => {
     assert.match(textOf(await call("fetch_weather", { city: "Atlantis" })), /^Atlantis: no report available/);
   });
 
-  test("structured tools return structuredContent and the same JSON as text", async () => {
+  test("structured tools return structuredContent and its JSON as text (a wrapped value's own JSON)", async () => {
     const cases: [string, Record<string, unknown>, unknown][] = [
       ["get_weather", { city: "London" }, { temperature: 22.5, humidity: 45, condition: "sunny", wind_speed: 5.2 }],
       ["get_location", { address: "Westminster" }, { latitude: 51.5074, longitude: -0.1278, name: "London, UK" }],
@@ -198,7 +199,8 @@ describe("examples/tour", () => {
       const r = await call(name, args);
       assert.equal(r.isError, undefined, `${name}: ${textOf(r)}`);
       assert.deepEqual(r.structuredContent, expected, name);
-      assert.deepEqual(JSON.parse(textOf(r)), expected, `${name} text block`);
+      const wrapped = name === "list_cities" || name === "get_temperature";
+      assert.deepEqual(JSON.parse(textOf(r)), wrapped ? (expected as { result: unknown }).result : expected, `${name} text block`);
     }
     const missing = await call("get_user", { user_id: "nobody" });
     assert.equal(missing.isError, true);
@@ -224,13 +226,15 @@ describe("examples/tour", () => {
     assert.deepEqual(pngSize(block!.data), { width: 100, height: 50 });
   });
 
-  test("create_thumbnail reports unreadable and non-PNG files as tool errors", async () => {
+  test("create_thumbnail reports missing files and files outside its folder alike, as tool errors", async () => {
     const missing = await call("create_thumbnail", { image_path: join(dir, "assets", "nope.png") });
     assert.equal(missing.isError, true);
-    assert.match(textOf(missing), /Cannot read .*nope\.png: ENOENT/);
-    const notPng = await call("create_thumbnail", { image_path: join(dir, "mcp.yaml") });
-    assert.equal(notPng.isError, true);
-    assert.match(textOf(notPng), /is not a PNG file/);
+    assert.match(textOf(missing), /Cannot read .*nope\.png: No such file in the allowed folders$/);
+    const outside = await call("create_thumbnail", { image_path: join(dir, "mcp.yaml") });
+    assert.equal(outside.isError, true);
+    assert.match(textOf(outside), /Cannot read .*mcp\.yaml: No such file in the allowed folders$/);
+    // Relative paths are relative to the folder (examples/tour/assets here).
+    assert.equal((await call("create_thumbnail", { image_path: "sample.png" })).isError, undefined);
   });
 
   test("long_task logs, reports progress per file and reads config://app", async () => {

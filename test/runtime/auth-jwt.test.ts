@@ -36,7 +36,7 @@ describe("auth: protected resource metadata (RFC 9728)", () => {
     await as?.close();
   });
 
-  test("is served at the path-inserted and at the root well-known URL, readable cross-origin", async () => {
+  test("is served at the path-inserted and at the root well-known URL, readable cross-origin from allowed origins", async () => {
     const expected = {
       resource: served.url,
       authorization_servers: [as.issuer],
@@ -45,13 +45,15 @@ describe("auth: protected resource metadata (RFC 9728)", () => {
       resource_name: "Scoped Notes",
     };
     for (const path of [`${PRM}/mcp`, PRM]) {
-      const response = await fetch(served.origin + path, { headers: { origin: "https://inspector.example" } });
+      // A browser client on a local origin (the Inspector's, say); the endpoint's Origin guard applies here too.
+      const response = await fetch(served.origin + path, { headers: { origin: "http://localhost:6274" } });
       assert.equal(response.status, 200, path);
       assert.equal(response.headers.get("access-control-allow-origin"), "*");
       assert.match(response.headers.get("content-type")!, /^application\/json/);
       assert.deepEqual(await response.json(), expected);
     }
-    const preflight = await fetch(served.origin + PRM, { method: "OPTIONS", headers: { origin: "https://x.example", "access-control-request-method": "GET" } });
+    assert.equal((await fetch(served.origin + PRM, { headers: { origin: "https://inspector.example" } })).status, 403, "an origin the endpoint refuses");
+    const preflight = await fetch(served.origin + PRM, { method: "OPTIONS", headers: { origin: "http://localhost:6274", "access-control-request-method": "GET" } });
     assert.equal(preflight.status, 204);
     assert.equal(preflight.headers.get("access-control-allow-origin"), "*");
     const wrongMethod = await fetch(served.origin + PRM, { method: "POST" });

@@ -107,7 +107,7 @@ describe("docs/runtime.md examples", { timeout: 30_000 }, () => {
     const client = await connectInMemory(server, { onNotification: (method) => notes.push(method) });
     const avg = await client.callTool("average", { values: [1, 2, 6] });
     assert.deepEqual(avg.structuredContent, { result: 3 });
-    assert.deepEqual(avg.content, [{ type: "text", text: '{"result":3}' }]);
+    assert.deepEqual(avg.content, [{ type: "text", text: "3" }]);
     const report = await client.callTool("report");
     assert.deepEqual(report.content.map((c) => c.type), ["text", "image", "resource"]);
     assert.equal((report.content[1] as { mimeType: string }).mimeType, "image/png");

@@ -126,7 +126,10 @@ export class ProtectedResource {
       return emptyResponse(204, { ...cors, "access-control-allow-methods": "GET, OPTIONS", "access-control-allow-headers": req.header("access-control-request-headers") ?? "mcp-protocol-version", "access-control-max-age": "600" });
     }
     if (req.method !== "GET" && req.method !== "HEAD") return httpError(405, -32000, "Method Not Allowed", { ...cors, allow: "GET, OPTIONS" });
-    return jsonResponse(200, this.metadata(req), { ...cors, "cache-control": "max-age=300" });
+    // A configured resource is the same for every request: cacheable. A derived one
+    // follows the Host (or forwarded) header, so no cache may serve it to another host.
+    const caching: HeaderMap = this.options.resource ? { "cache-control": "max-age=300" } : { "cache-control": "no-store", vary: "host, x-forwarded-host, x-forwarded-proto, forwarded" };
+    return jsonResponse(200, this.metadata(req), { ...cors, ...caching });
   }
 
   /**

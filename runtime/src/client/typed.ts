@@ -22,13 +22,14 @@ export class ToolCallError extends Error {
  */
 export function structuredOf<T>(tool: string, result: CallToolResult, wrapped: boolean): T {
   if (result.isError) throw new ToolCallError(tool, result);
-  let value: unknown = result.structuredContent;
-  if (value === undefined) {
-    const text = result.content?.find((c) => c.type === "text") as { text: string } | undefined;
-    if (!text) throw new ToolCallError(tool, result);
-    value = JSON.parse(text.text);
-  }
-  return (wrapped ? (value as { result: unknown }).result : value) as T;
+  const value: unknown = result.structuredContent;
+  if (value !== undefined) return (wrapped ? (value as { result: unknown }).result : value) as T;
+  const text = result.content?.find((c) => c.type === "text") as { text: string } | undefined;
+  if (!text) throw new ToolCallError(tool, result);
+  const parsed: unknown = JSON.parse(text.text);
+  // A wrapped output's text is the bare value (`5`); servers before that sent `{"result":5}`.
+  if (wrapped && typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) && "result" in parsed) return (parsed as { result: unknown }).result as T;
+  return parsed as T;
 }
 
 /** Throws ToolCallError for an error result, else returns it unchanged. */

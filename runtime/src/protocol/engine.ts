@@ -329,7 +329,9 @@ export class Peer {
     const id = m.id as RequestId;
     const p = this.pending.get(id);
     if (!p) {
-      this.options.onerror?.(new Error(`Received a response for unknown request id ${JSON.stringify(id)}`));
+      // The peer's mistake (or an attacker's): one short line, and only a few per window.
+      const report = this.options.onerror && strayReport(id);
+      if (report) this.options.onerror!(report);
       return;
     }
     this.settle(id, p);
@@ -482,4 +484,44 @@ export class Peer {
 
 function invalid(id: RequestId | null, detail: string): JsonRpcResponse {
   return { jsonrpc: "2.0", id, error: { code: ErrorCode.InvalidRequest, message: `Invalid Request: ${detail}` } };
+}
+
+/**
+ * A response to a request id that is not pending (answered already, timed out, or never
+ * sent). Its stack is the message alone: the trace would only show the engine, and a
+ * peer that sends many must not fill the log.
+ */
+export class StrayResponseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "StrayResponseError";
+    this.stack = `${this.name}: ${message}`;
+  }
+}
+
+/** Stray responses reported per window, process-wide (more are counted, then summed up in the next report). */
+const STRAY_REPORTS_PER_WINDOW = 5;
+const STRAY_WINDOW_MS = 60_000;
+/** Longest id quoted in a report (ids are the peer's to choose, up to a whole body). */
+const STRAY_ID_CHARS = 64;
+const strays = { windowStart: 0, reported: 0, suppressed: 0 };
+
+/** The report of a stray response, or undefined when this window's reports are used up. */
+function strayReport(id: unknown): StrayResponseError | undefined {
+  const now = Date.now();
+  if (now - strays.windowStart >= STRAY_WINDOW_MS) {
+    strays.windowStart = now;
+    strays.reported = 0;
+  }
+  if (strays.reported >= STRAY_REPORTS_PER_WINDOW) {
+    strays.suppressed++;
+    return undefined;
+  }
+  strays.reported++;
+  let quoted = JSON.stringify(id) ?? String(id);
+  if (quoted.length > STRAY_ID_CHARS) quoted = `${quoted.slice(0, STRAY_ID_CHARS)}…`;
+  const more = strays.suppressed;
+  strays.suppressed = 0;
+  const tail = more > 0 ? ` (${more} more stray response${more === 1 ? "" : "s"} not reported before this one)` : "";
+  return new StrayResponseError(`Received a response for unknown request id ${quoted}${tail}`);
 }

@@ -121,7 +121,8 @@ export function toolResult<T = unknown>(result: {
   isError?: boolean;
   _meta?: Record<string, unknown>;
 }): CallToolResult & { readonly [RESULT]: true } {
-  return Object.assign({ content: result.content ?? [] } as CallToolResult, result, { [RESULT]: true as const });
+  // Spread, not Object.assign: an own "__proto__" key (JSON-parsed data) stays data.
+  return { content: result.content ?? [], ...result, [RESULT]: true as const } as CallToolResult & { readonly [RESULT]: true };
 }
 
 /** What `toolResult()` returns: a result sent as is. */

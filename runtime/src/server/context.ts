@@ -140,10 +140,14 @@ export class Context<App = unknown> {
     return this.logger;
   }
 
-  /** Reports progress when the client asked for it (a progressToken); otherwise does nothing. */
+  /**
+   * Reports progress when the client asked for it (a progressToken); otherwise does
+   * nothing. MCP progress tokens are strings or numbers: any other value is ignored as
+   * if absent, never echoed back.
+   */
   async progress(progress: number, total?: number, message?: string): Promise<void> {
-    const token = (this.meta as { progressToken?: string | number } | undefined)?.progressToken;
-    if (token === undefined) return;
+    const token = (this.meta as { progressToken?: unknown } | undefined)?.progressToken;
+    if (!isProgressToken(token)) return;
     const params: Record<string, unknown> = { progressToken: token, progress };
     if (total !== undefined) params.total = total;
     if (message !== undefined && this.session.features.progressMessage) params.message = message;
@@ -304,3 +308,7 @@ function stripUndefined(o: Record<string, unknown>): Record<string, unknown> {
   for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
   return o;
 }
+
+/** A valid progress token: a string, or a finite number (MCP's `ProgressToken`). */
+export const isProgressToken = (token: unknown): token is string | number =>
+  typeof token === "string" || (typeof token === "number" && Number.isFinite(token));

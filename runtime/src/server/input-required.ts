@@ -39,7 +39,7 @@ export class InputRound {
   /** Inputs asked for without an answer, in the order asked. */
   readonly pending = new Map<string, InputRequest>();
   /** Answers this run used (they travel to the next round in requestState). */
-  readonly used: Record<string, unknown> = {};
+  readonly used: Record<string, unknown> = Object.create(null);
   /** An input the client lacks the capability for: the call fails with it (-32021), whatever else is pending. */
   refused?: McpError;
   private readonly counters = new Map<string, number>();

@@ -29,6 +29,7 @@ import { checkItemScopes } from "./scopes.js";
 import type { McpServer } from "./server.js";
 import type { ServerSession } from "./session.js";
 import { listen } from "./subscriptions.js";
+import { methodTable } from "./method-table.js";
 
 /** What a 2026-07-28 request says about its client, from its `_meta`. */
 export interface ModernEnvelope {
@@ -72,17 +73,17 @@ export const MODERN_METHODS: ReadonlySet<string> = new Set([
 /** Methods whose handlers may ask the client for input (and end with input_required). */
 export const INPUT_METHODS: ReadonlySet<string> = new Set(["tools/call", "prompts/get", "resources/read"]);
 
-const CACHEABLE: Record<string, keyof CacheOptions> = {
+const CACHEABLE = methodTable<keyof CacheOptions>({
   "tools/list": "tools",
   "prompts/list": "prompts",
   "resources/list": "resources",
   "resources/templates/list": "resourceTemplates",
   "resources/read": "read",
   "server/discover": "discover",
-};
+});
 
 /** The server capability a method needs; without it the method is -32601. */
-const NEEDS: Record<string, keyof ServerCapabilities> = {
+const NEEDS = methodTable<keyof ServerCapabilities>({
   "tools/list": "tools",
   "tools/call": "tools",
   "resources/list": "resources",
@@ -91,7 +92,7 @@ const NEEDS: Record<string, keyof ServerCapabilities> = {
   "prompts/list": "prompts",
   "prompts/get": "prompts",
   "completion/complete": "completions",
-};
+});
 
 /**
  * Whether a request is of the 2026-07-28 era: its `_meta` claims a protocol version that

@@ -1,9 +1,10 @@
-import { invalidParams } from "../protocol/jsonrpc.js";
+import { ErrorCode, McpError, invalidParams } from "../protocol/jsonrpc.js";
 import type { CompleteResult, ContentBlock, GetPromptResult, Prompt, PromptMessage } from "../protocol/types.js";
 import type { Features } from "../protocol/versions.js";
 import type { Context } from "./context.js";
 import type { CompletionReturn, PromptReturn } from "./definitions.js";
 import type { McpServer, PromptEntry } from "./server.js";
+import { blockProblem } from "./result-check.js";
 import { contentForVersion } from "./tools.js";
 
 export function promptView(d: PromptEntry, f: Features): Prompt {
@@ -37,10 +38,25 @@ export async function getPrompt(server: McpServer<any>, params: Record<string, u
     throw invalidParams(`Missing required argument${missing.length > 1 ? "s" : ""} for prompt '${name}': ${missing.map((a) => a.name).join(", ")}`);
   }
   const result = normalizePrompt(await p.get(args, ctx), p.description);
+  const problem = messagesProblem(result.messages);
+  if (problem) throw new McpError(ErrorCode.InternalError, `Prompt '${name}' returned invalid messages: ${problem}`);
   const f = ctx.session.features;
   if (f.resourceLinks && f.audio) return result;
   // A copy: the handler may return a shared object that newer sessions must see unchanged.
   return { ...result, messages: result.messages.map((m) => ({ ...m, content: contentForVersion(m.content, f) })) };
+}
+
+/** Why prompt messages are not valid (roles, content shapes); undefined when they are. */
+function messagesProblem(messages: unknown): string | undefined {
+  if (!Array.isArray(messages)) return "messages is not an array";
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i] as { role?: unknown; content?: unknown } | null;
+    if (m === null || typeof m !== "object") return `messages[${i}] is not a message object`;
+    if (m.role !== "user" && m.role !== "assistant") return `messages[${i}] needs role user or assistant`;
+    const problem = blockProblem(m.content);
+    if (problem) return `messages[${i}].content ${problem}`;
+  }
+  return undefined;
 }
 
 function normalizePrompt(value: PromptReturn, description: string | undefined): GetPromptResult {

@@ -128,11 +128,15 @@ export async function hashBinding(text: string): Promise<string> {
   return bytesToBase64Url(new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text))));
 }
 
-/** A JSON value with object keys sorted, for hashing. */
+/**
+ * A JSON value with object keys sorted, for hashing. The copies have no prototype, so
+ * an own `"__proto__"` key (JSON.parse makes one) is kept as data: assigning it to a
+ * plain object would set the copy's prototype instead, and drop it from the hash.
+ */
 export function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
   if (value && typeof value === "object") {
-    const out: Record<string, unknown> = {};
+    const out: Record<string, unknown> = Object.create(null);
     for (const k of Object.keys(value).sort()) out[k] = canonical((value as Record<string, unknown>)[k]);
     return out;
   }

@@ -6,6 +6,7 @@ import type { Context } from "./context.js";
 import type { ResourceReturn } from "./definitions.js";
 import type { McpServer, ResourceEntry, TemplateEntry } from "./server.js";
 import { hidesFrom, holds } from "./scopes.js";
+import { jsonProblem } from "./result-check.js";
 import { formatIssues } from "./validation.js";
 
 export function resourceView(d: ResourceEntry, f: Features): Resource {
@@ -88,8 +89,10 @@ function toContents(item: unknown, uri: string, mimeType: string | undefined): R
     if (c.mimeType === undefined && mimeType !== undefined) c.mimeType = mimeType;
     if (typeof c.text === "string" || typeof c.blob === "string") return c as unknown as ResourceContents;
   }
-  // Anything else (numbers, plain objects) is served as JSON text.
-  return withMime({ uri, text: JSON.stringify(item) }, mimeType ?? "application/json");
+  // Anything else (numbers, plain objects) is served as JSON text; what JSON cannot carry is refused.
+  const problem = jsonProblem(item, "the returned value");
+  if (problem) throw new McpError(ErrorCode.InternalError, `Resource '${uri}' returned invalid contents: ${problem}`);
+  return withMime({ uri, text: JSON.stringify(item) ?? "null" }, mimeType ?? "application/json");
 }
 
 function withMime<T extends ResourceContents>(c: T, mimeType: string | undefined): T {

@@ -22,12 +22,13 @@ import { checkItemScopes, hidesFrom, holds } from "./scopes.js";
 import { complete, getPrompt, promptView } from "./prompts.js";
 import { canSubscribe, listResources, readResource, templateView } from "./resources.js";
 import type { McpServer } from "./server.js";
+import { methodTable } from "./method-table.js";
 import { callTool, toolView } from "./tools.js";
 
 type Builtin = (s: ServerSession, params: Record<string, unknown>, ctx: Context<any>) => unknown;
 
 /** Which capability a method needs the server to have advertised. */
-const NEEDS: Record<string, "tools" | "resources" | "prompts" | "completions" | "logging"> = {
+const NEEDS = methodTable<"tools" | "resources" | "prompts" | "completions" | "logging">({
   "tools/list": "tools",
   "tools/call": "tools",
   "resources/list": "resources",
@@ -39,9 +40,9 @@ const NEEDS: Record<string, "tools" | "resources" | "prompts" | "completions" | 
   "prompts/get": "prompts",
   "completion/complete": "completions",
   "logging/setLevel": "logging",
-};
+});
 
-const BUILTINS: Record<string, Builtin> = {
+const BUILTINS = methodTable<Builtin>({
   initialize: (s, p) => s.initialize(p),
   ping: () => ({}),
   "tools/list": (s, p, ctx) => s.list(p, "tools", s.visible(s.server.tools, ctx, (e) => toolView(e, s.features), (e) => e.def.scopes)),
@@ -56,7 +57,7 @@ const BUILTINS: Record<string, Builtin> = {
   "prompts/get": (s, p, ctx) => getPrompt(s.server, p, ctx),
   "completion/complete": (s, p, ctx) => complete(s.server, p, ctx),
   "logging/setLevel": (s, p) => s.setLogLevel(p.level),
-};
+});
 
 /**
  * What a session must keep to survive a restart or move to another replica

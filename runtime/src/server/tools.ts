@@ -2,6 +2,7 @@ import { ErrorCode, McpError, invalidParams } from "../protocol/jsonrpc.js";
 import type { CallToolResult, ContentBlock, Tool } from "../protocol/types.js";
 import type { Features } from "../protocol/versions.js";
 import { isToolResult, ToolError } from "./content.js";
+import { contentProblem, jsonProblem } from "./result-check.js";
 import type { Context } from "./context.js";
 import type { McpServer, ToolEntry } from "./server.js";
 
@@ -47,12 +48,26 @@ export async function callTool(server: McpServer<any>, params: Record<string, un
     value = entry.def.handler(args, ctx);
     if (isThenable(value)) value = await value;
   } catch (error) {
-    if (error instanceof ToolError) return forVersion(errorResult(error.message, error.content), f);
+    if (error instanceof ToolError) {
+      const problem = error.content === undefined ? undefined : contentProblem(error.content);
+      if (problem) throw new McpError(ErrorCode.InternalError, `Tool '${name}' threw a ToolError with invalid content: ${problem}`);
+      return forVersion(errorResult(error.message, error.content), f);
+    }
     if (error instanceof McpError && error.code !== ErrorCode.InternalError) throw error;
     const message = error instanceof Error ? error.message : String(error);
     return forVersion(errorResult(`Error executing tool ${name}: ${message}`), f);
   }
-  const result = toResult(entry, value);
+  // Cheap shape checks: invalid content or non-JSON values never reach the wire.
+  let result: CallToolResult;
+  try {
+    result = toResult(entry, value);
+  } catch (error) {
+    if (error instanceof InvalidResult) throw invalidResult(name, error.message);
+    throw error;
+  }
+  // Structured output built here from the value was checked while its text was made.
+  const problem = resultProblem(result, entry.def.outputSchema !== undefined && !isToolResult(value));
+  if (problem) throw invalidResult(name, problem);
   // Error results are never checked against outputSchema.
   if (!result.isError && entry.output) {
     let outputProblem = entry.output.check(result.structuredContent);
@@ -74,22 +89,48 @@ function forVersion(result: CallToolResult, f: Features): CallToolResult {
   return result;
 }
 
+/** Why a result may not be sent as is (content shapes, non-JSON structured output); undefined when it may. */
+function resultProblem(result: CallToolResult, structuredChecked: boolean): string | undefined {
+  const content = contentProblem(result.content);
+  if (content || structuredChecked || result.structuredContent === undefined) return content;
+  return jsonProblem(result.structuredContent, "structuredContent");
+}
+
+/** A handler's value that cannot be sent (thrown while building the result, answered -32603). */
+class InvalidResult extends Error {}
+
+const invalidResult = (tool: string, problem: string) => new McpError(ErrorCode.InternalError, `Tool '${tool}' returned an invalid result: ${problem}`);
+
+/** The value's JSON text, or InvalidResult naming what JSON cannot carry. */
+function jsonOf(value: unknown, what: string): string {
+  const problem = jsonProblem(value, what);
+  if (problem) throw new InvalidResult(problem);
+  return JSON.stringify(value) ?? "null";
+}
+
+/**
+ * The text block beside structured output: the value's own JSON, as the Python SDK
+ * sends it (`add(2, 3)` → `5`, with structuredContent `{"result": 5}` when wrapped).
+ */
+const jsonText = (value: unknown): ContentBlock[] => [{ type: "text", text: jsonOf(value, "structuredContent") }];
+
 function toResult(entry: ToolEntry, value: unknown): CallToolResult {
   const d = entry.def;
   if (isToolResult(value)) {
     const r = { ...value } as CallToolResult;
-    if (d.outputSchema && !r.isError && r.structuredContent !== undefined && d.wrapOutput) {
-      r.structuredContent = { result: r.structuredContent };
+    const own = r.structuredContent;
+    if (d.outputSchema && !r.isError && own !== undefined && d.wrapOutput) {
+      r.structuredContent = { result: own };
     }
-    if (d.outputSchema && !r.isError && r.structuredContent !== undefined && r.content.length === 0) {
-      r.content = [{ type: "text", text: JSON.stringify(r.structuredContent) }];
+    if (d.outputSchema && !r.isError && own !== undefined && Array.isArray(r.content) && r.content.length === 0) {
+      r.content = jsonText(own);
     }
     return r;
   }
   if (d.outputSchema) {
     const structured = (d.wrapOutput ? { result: value } : value) as Record<string, unknown>;
     // Older clients read the text block; newer ones read structuredContent.
-    return { content: [{ type: "text", text: JSON.stringify(structured) }], structuredContent: structured };
+    return { content: jsonText(value), structuredContent: structured };
   }
   // A plain CallToolResult (`{content: [...], isError?, structuredContent?, _meta?}`) is sent as is.
   if (isPlainResult(value)) return { ...value };
@@ -109,7 +150,8 @@ function toContent(value: unknown): ContentBlock[] {
     if (Array.isArray(o.content)) return o.content as ContentBlock[];
     if (typeof o.type === "string") return [o as unknown as ContentBlock];
   }
-  return [{ type: "text", text: JSON.stringify(value) }];
+  if (typeof value === "object" || typeof value === "number" || typeof value === "boolean") return [{ type: "text", text: jsonOf(value, "the returned value") }];
+  throw new InvalidResult(`the returned value is a ${typeof value}, which is neither content nor JSON`);
 }
 
 /**

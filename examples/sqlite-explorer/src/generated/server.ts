@@ -41,7 +41,7 @@ export function createServer(
     name: "query_data",
     annotations: { destructiveHint: true, openWorldHint: false },
     description:
-      "Execute SQL on the database and return the rows as text, one per line (tab-separated, with a header line). Statements that change data are saved to the database file. SQL errors are returned as tool errors.",
+      "Execute SQL on the database and return the rows as text, one per line (tab-separated, with a header line). The database is read-only unless the server allows changes; changes are saved to the database file. A query running longer than the server's time limit is stopped. SQL errors are returned as tool errors.",
     title: "Query Data",
     inputSchema: S.queryDataInputSchema,
     validateInput: V.queryDataInput,

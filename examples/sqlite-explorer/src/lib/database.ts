@@ -2,6 +2,9 @@
  * A SQLite database file, served through sql.js (SQLite compiled to WebAssembly, so there
  * is no native addon to build). sql.js keeps the database in memory: every change is
  * written back to the file with `db.export()`, atomically (temporary file, then rename).
+ *
+ * This class runs inside the query worker (query-worker.ts), never on the server's main
+ * thread: a query SQLite cannot interrupt must not stop the server from answering.
  */
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
@@ -56,13 +59,16 @@ export class ExplorerDatabase {
     private readonly db: SqlDatabase,
     /** The database file. */
     readonly path: string,
+    /** false: every statement runs with `PRAGMA query_only` on, so nothing can change. */
+    readonly writable: boolean,
   ) {}
 
   /** Opens the file, or creates it with the seed tables when it does not exist yet. */
-  static async open(path: string): Promise<ExplorerDatabase> {
+  static async open(path: string, options: { writable?: boolean } = {}): Promise<ExplorerDatabase> {
     const SQL = await initSqlJs();
-    if (existsSync(path)) return new ExplorerDatabase(new SQL.Database(await readFile(path)), path);
-    const db = new ExplorerDatabase(new SQL.Database(), path);
+    const writable = options.writable === true;
+    if (existsSync(path)) return new ExplorerDatabase(new SQL.Database(await readFile(path)), path, writable);
+    const db = new ExplorerDatabase(new SQL.Database(), path, writable);
     db.db.exec("PRAGMA foreign_keys = ON;");
     db.db.exec(SEED);
     await db.save();
@@ -80,12 +86,26 @@ export class ExplorerDatabase {
   /**
    * Runs one or more statements. Throws SQLite's error for bad SQL; statements before
    * the failing one stay applied, as in the sqlite3 shell. Changes are saved to the file.
+   * Read-only, each statement runs with `PRAGMA query_only` set just before it, so a
+   * `PRAGMA query_only = OFF` in the SQL lasts only until the next statement starts.
    */
   async execute(sql: string): Promise<{ results: ResultSet[]; changes: number }> {
     const before = this.counters();
-    let results: ResultSet[];
+    const results: ResultSet[] = [];
     try {
-      results = this.db.exec(sql);
+      for (const statement of this.db.iterateStatements(sql)) {
+        try {
+          if (!this.writable) this.db.run("PRAGMA query_only = ON");
+          // As sqlite3_exec: a statement that returns no rows adds no result set.
+          let set: ResultSet | undefined;
+          while (statement.step()) {
+            if (!set) results.push((set = { columns: statement.getColumnNames(), values: [] }));
+            set.values.push(statement.get());
+          }
+        } finally {
+          statement.free();
+        }
+      }
     } finally {
       // Save whatever was applied, even when a later statement failed.
       const after = this.counters();
@@ -94,9 +114,9 @@ export class ExplorerDatabase {
     return { results, changes: this.counters().changes - before.changes };
   }
 
-  /** Writes the database to its file and closes it. */
+  /** Writes the database to its file (when writable) and closes it. */
   async close(): Promise<void> {
-    await this.save();
+    if (this.writable) await this.save();
     this.db.close();
   }
 

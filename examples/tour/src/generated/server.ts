@@ -86,7 +86,7 @@ export function createServer(
   server.tool({
     name: "create_thumbnail",
     description:
-      "Create a thumbnail for a PNG file. Images of at most 100x100 pixels are returned as they are; larger ones get a generated 100x100-bounded placeholder PNG (a gradient with the source's aspect ratio), not a resampled copy: this demo ships no image decoder.",
+      "Create a thumbnail for a PNG file. Images of at most 100x100 pixels are returned as they are; larger ones get a generated 100x100-bounded placeholder PNG (a gradient with the source's aspect ratio), not a resampled copy: this demo ships no image decoder. Only PNG files of at most 5 MiB inside the client's roots (over stdio) or the server's image folder can be read.",
     title: "Thumbnail",
     inputSchema: S.createThumbnailInputSchema,
     validateInput: V.createThumbnailInput,

@@ -64,7 +64,7 @@ export interface CalculateBmiInput {
  */
 export interface CreateThumbnailInput {
   /**
-   * Path of a PNG file
+   * Path of a PNG file: absolute, or relative to the first allowed folder
    */
   image_path: string;
 }

@@ -8,7 +8,7 @@ import type { AuthInfo, MessageExtra } from "../transport.js";
 import { MemoryEventStore, type EventStore } from "./event-store.js";
 import { accepts, checkHostAndOrigin, corsHeaders, isJsonContentType, preflightHeaders, type GuardOptions } from "./guards.js";
 import { TOO_LARGE, fromWebRequest, type IncomingHttp } from "./incoming.js";
-import { LegacySseEndpoint, legacyPaths } from "./legacy-sse.js";
+import { LegacySseEndpoint, legacyPaths, type LegacyAuth } from "./legacy-sse.js";
 import { emptyResponse, httpError, withBody, type HeaderMap } from "./responses.js";
 import { ModernHttp, isModernNonPost, isModernPost } from "./modern-http.js";
 import { MemorySessionStore, type SessionRecord, type SessionStore } from "./session-store.js";
@@ -105,7 +105,19 @@ export class McpHttpHandler {
     const auth = options.auth ?? (options.authenticate ? undefined : server.options.auth);
     if (auth) this.protectedResource = new ProtectedResource(server, auth, { path: this.path, trustProxy: options.trustProxy }, this.onerror);
     this.modern = new ModernHttp(server, { json: options.json, keepAliveMs: options.keepAliveMs ?? DEFAULTS.keepAliveMs, onerror: this.onerror });
-    if (options.legacySse) this.legacy = new LegacySseEndpoint(server, legacyPaths(this.path, options.legacySse), this.onerror, options.keepAliveMs ?? DEFAULTS.keepAliveMs);
+    if (options.legacySse) {
+      const pr = this.protectedResource;
+      // With auth, a legacy session is bound to its opener and every POST gets the per-item scope check.
+      const legacyAuth: LegacyAuth | undefined = this.bindsSessions
+        ? { ownerOf, checkItems: (body, auth, req) => (pr && auth ? pr.checkItems(body, auth, req) : undefined) }
+        : undefined;
+      this.legacy = new LegacySseEndpoint(server, legacyPaths(this.path, options.legacySse), this.onerror, options.keepAliveMs ?? DEFAULTS.keepAliveMs, legacyAuth);
+    }
+  }
+
+  /** Sessions belong to whoever opened them when callers are identified (auth, or `authenticate`). */
+  private get bindsSessions(): boolean {
+    return this.protectedResource !== undefined || this.options.authenticate !== undefined;
   }
 
   private get stateful(): boolean {
@@ -139,7 +151,12 @@ export class McpHttpHandler {
    */
   async serve(req: IncomingHttp): Promise<Response> {
     const path = pathOnly(req.path);
-    if (this.protectedResource?.serves(path)) return this.protectedResource.metadataResponse(req);
+    if (this.protectedResource?.serves(path)) {
+      // The metadata names this server (its `resource` may come from the Host header):
+      // the same DNS-rebinding guard as the endpoint, so a foreign Host is never echoed.
+      const refused = checkHostAndOrigin(req, this.options);
+      return refused ? httpError(403, -32000, refused) : this.protectedResource.metadataResponse(req);
+    }
     if (path !== this.path && !this.legacy?.serves(path)) return httpError(404, -32000, `Not Found: ${path}`);
     const cors = corsHeaders(req, this.options) ?? {};
     if (req.method === "OPTIONS") {
@@ -223,7 +240,7 @@ export class McpHttpHandler {
       }
       const live = await this.createSession();
       if (!live) return httpError(503, -32000, "Service Unavailable: too many sessions", { ...cors, "retry-after": "5" });
-      if (this.protectedResource) live.record.owner = live.owner = ownerOf(extra.authInfo);
+      if (this.bindsSessions) live.record.owner = live.owner = ownerOf(extra.authInfo);
       const version = requestedVersion(body);
       return live.transport.post(body, classified, extra, { json, protocolVersion: version }, { ...cors, "mcp-session-id": live.record.id });
     }
@@ -295,8 +312,8 @@ export class McpHttpHandler {
     const id = req.header("mcp-session-id");
     if (id === undefined) return httpError(400, -32000, "Bad Request: Mcp-Session-Id header is required", cors);
     const now = Date.now();
-    // With auth, a session belongs to whoever opened it: to anyone else it does not exist.
-    const foreign = (r: SessionRecord) => this.protectedResource !== undefined && r.owner !== undefined && r.owner !== ownerOf(extra.authInfo);
+    // With auth (or `authenticate`), a session belongs to whoever opened it: to anyone else it does not exist.
+    const foreign = (r: SessionRecord) => this.bindsSessions && r.owner !== undefined && r.owner !== ownerOf(extra.authInfo);
     let live = this.live.get(id);
     if (live && foreign(live.record)) return httpError(404, -32001, "Session not found", cors);
     if (!live) {
@@ -474,9 +491,12 @@ function pathOnly(path: string): string {
   return q < 0 ? path : path.slice(0, q);
 }
 
-/** Who a session belongs to: the token's issuer and subject (or client). */
+/**
+ * Who a session belongs to: the token's issuer, subject and client. Another user, or
+ * the same user through another client, does not get into it.
+ */
 function ownerOf(auth: AuthInfo | undefined): string {
-  return `${auth?.issuer ?? ""} ${auth?.subject ?? auth?.clientId ?? ""}`;
+  return JSON.stringify([auth?.issuer ?? null, auth?.subject ?? null, auth?.clientId ?? null]);
 }
 
 function methodNotAllowed(cors: HeaderMap, allow = "GET, POST, DELETE"): Response {

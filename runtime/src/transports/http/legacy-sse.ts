@@ -1,7 +1,7 @@
 import { ErrorCode, type JsonRpcMessage } from "../../protocol/jsonrpc.js";
 import type { McpServer } from "../../server/server.js";
 import type { ServerSession } from "../../server/session.js";
-import type { MessageExtra, Transport, TransportSink } from "../transport.js";
+import type { AuthInfo, MessageExtra, Transport, TransportSink } from "../transport.js";
 import { accepts, isJsonContentType } from "./guards.js";
 import { TOO_LARGE, type IncomingHttp } from "./incoming.js";
 import { emptyResponse, httpError, sseResponse, type HeaderMap } from "./responses.js";
@@ -52,15 +52,32 @@ class LegacySseTransport implements Transport {
   }
 }
 
+/**
+ * What the handler's auth asks of this endpoint: who owns a session (undefined when
+ * sessions are not bound), and the per-item scope check every POST goes through.
+ */
+export interface LegacyAuth {
+  ownerOf(auth: AuthInfo | undefined): string | undefined;
+  checkItems(body: unknown, auth: AuthInfo | undefined, req: IncomingHttp): Response | undefined;
+}
+
+interface LegacyClient {
+  transport: LegacySseTransport;
+  session: ServerSession;
+  /** Who opened it (with auth): to anyone else the session does not exist. */
+  owner?: string;
+}
+
 /** GET /sse opens a session; POST /messages?sessionId= delivers the client's messages. */
 export class LegacySseEndpoint {
-  private readonly clients = new Map<string, { transport: LegacySseTransport; session: ServerSession }>();
+  private readonly clients = new Map<string, LegacyClient>();
 
   constructor(
     private readonly server: McpServer<any>,
     private readonly paths: LegacyPaths,
     private readonly onerror: (error: Error) => void,
     private readonly keepAliveMs: number,
+    private readonly auth?: LegacyAuth,
   ) {}
 
   serves(path: string): boolean {
@@ -79,18 +96,18 @@ export class LegacySseEndpoint {
     if (path === this.paths.ssePath) {
       if (req.method !== "GET") return httpError(405, -32000, "Method Not Allowed", { ...cors, allow: "GET" });
       if (!accepts(req.header("accept"), "text/event-stream")) return httpError(406, -32000, "Not Acceptable: the client must accept text/event-stream", cors);
-      return this.open(cors);
+      return this.open(cors, extra);
     }
     if (req.method !== "POST") return httpError(405, -32000, "Method Not Allowed", { ...cors, allow: "POST" });
     return this.post(req, extra, cors, maxBodyBytes);
   }
 
-  private async open(cors: HeaderMap): Promise<Response> {
+  private async open(cors: HeaderMap, extra: MessageExtra): Promise<Response> {
     const id = crypto.randomUUID();
     const writer = new SseWriter(this.keepAliveMs);
     const transport = new LegacySseTransport(id, writer);
     const session = await this.server.connect(transport);
-    this.clients.set(id, { transport, session });
+    this.clients.set(id, { transport, session, owner: this.auth?.ownerOf(extra.authInfo) });
     session.peer.onClose(() => this.clients.delete(id));
     // The client going away ends the session: this transport cannot resume.
     writer.onCancel(() => void session.close());
@@ -103,7 +120,10 @@ export class LegacySseEndpoint {
     const id = new URLSearchParams(req.path.slice(req.path.indexOf("?") + 1)).get("sessionId");
     if (!id) return httpError(400, -32000, "Bad Request: sessionId query parameter is required", cors);
     const client = this.clients.get(id);
-    if (!client) return httpError(404, -32001, "Session not found", cors);
+    // Another caller's session answers exactly as a missing one (as on Streamable HTTP).
+    if (!client || (client.owner !== undefined && client.owner !== this.auth?.ownerOf(extra.authInfo))) {
+      return httpError(404, -32001, "Session not found", cors);
+    }
     let body = req.parsedBody;
     if (body === undefined) {
       if (!isJsonContentType(req.header("content-type"))) return httpError(415, -32000, "Unsupported Media Type: Content-Type must be application/json", cors);
@@ -114,6 +134,11 @@ export class LegacySseEndpoint {
       } catch {
         return httpError(400, ErrorCode.ParseError, "Parse error: the body is not valid JSON", cors);
       }
+    }
+    const denied = this.auth?.checkItems(body, extra.authInfo, req);
+    if (denied) {
+      for (const [k, v] of Object.entries(cors)) denied.headers.set(k, v);
+      return denied;
     }
     // Replies travel on the GET stream; the engine answers malformed messages there too.
     client.transport.receive(body, extra);

@@ -56,6 +56,15 @@ prompts:
   "a tool named then (the typed client must not become a thenable)": `${server}tools:
   then: {}
 `,
+  "tools whose contract types would be the contract's own (ServerContext, CompletionHandler)": `${server}tools:
+  server:
+    elicit:
+      " ": { message: "*/", schema: { type: object, properties: { delete: { type: string, enum: ["*/"] } } } }
+  completion: {}
+  app:
+    elicit:
+      ok: { message: sure?, schema: { type: object, properties: { ok: { type: boolean } } } }
+`,
 };
 
 test("regression: types that refer to each other in a cycle of bare refs are a diagnostic, not a stack overflow", async () => {

@@ -1,4 +1,5 @@
 import type { Model } from "../model/build.js";
+import { contractTypeName } from "../model/names.js";
 import { jsdocText, tsString } from "./escape.js";
 import { relativeImport } from "./layout.js";
 
@@ -42,7 +43,7 @@ export function emitContract(model: Model): string {
     L.push("");
     let ctxType = "ServerContext";
     if (t.forms.length > 0) {
-      ctxType = `${t.typeName}Context`;
+      ctxType = contractTypeName(t.typeName, "Context");
       L.push(`/** ${jsdocText(`Context of the '${t.name}' tool, with its elicitation questions.`)} */`);
       L.push(`export interface ${ctxType} extends ServerContext {`);
       L.push("  elicit: {");
@@ -55,28 +56,28 @@ export function emitContract(model: Model): string {
     }
     const ret = t.outputTypeSchema !== undefined ? `T.${t.outputType} | ExplicitToolResult` : "ToolReturn";
     L.push(`/** ${jsdocText(`Handler of the '${t.name}' tool.`)} */`);
-    L.push(`export type ${t.typeName}Handler = (input: T.${t.inputType}, ctx: ${ctxType}) => MaybePromise<${ret}>;`);
+    L.push(`export type ${contractTypeName(t.typeName, "Handler")} = (input: T.${t.inputType}, ctx: ${ctxType}) => MaybePromise<${ret}>;`);
   }
   for (const r of model.resources) {
     if (r.text !== undefined || r.blob !== undefined) continue;
     L.push("");
     L.push(`/** ${jsdocText(`Reads the '${r.name}' resource (${r.uri}).`)} */`);
-    L.push(`export type ${r.typeName}Read = (uri: string, ctx: ServerContext) => MaybePromise<ResourceReturn>;`);
+    L.push(`export type ${contractTypeName(r.typeName, "Read")} = (uri: string, ctx: ServerContext) => MaybePromise<ResourceReturn>;`);
   }
   for (const t of model.templates) {
     L.push("");
     L.push(`/** ${jsdocText(`Reads a '${t.name}' resource (${t.uriTemplate}).`)} */`);
-    L.push(`export type ${t.typeName}Read = (params: T.${t.paramsType}, uri: string, ctx: ServerContext) => MaybePromise<ResourceReturn>;`);
+    L.push(`export type ${contractTypeName(t.typeName, "Read")} = (params: T.${t.paramsType}, uri: string, ctx: ServerContext) => MaybePromise<ResourceReturn>;`);
     if (t.list) {
       L.push(`/** ${jsdocText(`Lists the concrete '${t.name}' resources for resources/list.`)} */`);
-      L.push(`export type ${t.typeName}List = (ctx: ServerContext) => MaybePromise<(Omit<Resource, "name"> & { name?: string })[]>;`);
+      L.push(`export type ${contractTypeName(t.typeName, "List")} = (ctx: ServerContext) => MaybePromise<(Omit<Resource, "name"> & { name?: string })[]>;`);
     }
   }
   for (const p of model.prompts) {
     if (!p.needsHandler) continue;
     L.push("");
     L.push(`/** ${jsdocText(`Builds the '${p.name}' prompt.`)} */`);
-    L.push(`export type ${p.typeName}Get = (args: T.${p.argsType}, ctx: ServerContext) => MaybePromise<PromptReturn>;`);
+    L.push(`export type ${contractTypeName(p.typeName, "Get")} = (args: T.${p.argsType}, ctx: ServerContext) => MaybePromise<PromptReturn>;`);
   }
   if (model.auth?.verifier === "custom") {
     L.push("");

@@ -1,5 +1,6 @@
 import { posix } from "node:path";
 import type { Model } from "../model/build.js";
+import { contractTypeName } from "../model/names.js";
 import { tsString } from "./escape.js";
 
 /** One function the author writes: its export name, contract type and stub. */
@@ -56,7 +57,7 @@ export function handlerFiles(model: Model): HandlerFile[] {
     files.push({
       path, kind: "tool", itemName: t.name,
       exports: [{
-        name: HANDLER_EXPORTS.tool, type: `${t.typeName}Handler`, params: "(input, ctx)",
+        name: HANDLER_EXPORTS.tool, type: contractTypeName(t.typeName, "Handler"), params: "(input, ctx)",
         doc: (t.meta.description as string | undefined) ?? `The '${t.name}' tool.`,
         body: notImplemented("Tool", t.name, path),
       }],
@@ -67,15 +68,15 @@ export function handlerFiles(model: Model): HandlerFile[] {
     const path = at(r.file);
     files.push({
       path, kind: "resource", itemName: r.name,
-      exports: [{ name: HANDLER_EXPORTS.read, type: `${r.typeName}Read`, params: "(uri, ctx)", doc: `Contents of ${r.uri}.`, body: notImplemented("Resource", r.name, path) }],
+      exports: [{ name: HANDLER_EXPORTS.read, type: contractTypeName(r.typeName, "Read"), params: "(uri, ctx)", doc: `Contents of ${r.uri}.`, body: notImplemented("Resource", r.name, path) }],
     });
   }
   for (const t of model.templates) {
     const path = at(t.file);
     const exports: HandlerExport[] = [
-      { name: HANDLER_EXPORTS.read, type: `${t.typeName}Read`, params: "(params, uri, ctx)", doc: `Contents of ${t.uriTemplate}.`, body: notImplemented("Resource template", t.name, path) },
+      { name: HANDLER_EXPORTS.read, type: contractTypeName(t.typeName, "Read"), params: "(params, uri, ctx)", doc: `Contents of ${t.uriTemplate}.`, body: notImplemented("Resource template", t.name, path) },
     ];
-    if (t.list) exports.push({ name: HANDLER_EXPORTS.list, type: `${t.typeName}List`, params: "(ctx)", doc: `The concrete ${t.uriTemplate} resources to list.`, body: "return [];" });
+    if (t.list) exports.push({ name: HANDLER_EXPORTS.list, type: contractTypeName(t.typeName, "List"), params: "(ctx)", doc: `The concrete ${t.uriTemplate} resources to list.`, body: "return [];" });
     for (const c of t.complete) {
       exports.push({ name: c.exportName, type: "CompletionHandler", params: "(value, context, ctx)", doc: `Suggestions for {${c.variable}}.`, body: "return [];" });
     }
@@ -87,7 +88,7 @@ export function handlerFiles(model: Model): HandlerFile[] {
     const path = at(p.file);
     const exports: HandlerExport[] = [];
     if (p.needsHandler) {
-      exports.push({ name: HANDLER_EXPORTS.get, type: `${p.typeName}Get`, params: "(args, ctx)", doc: (p.meta.description as string | undefined) ?? `The '${p.name}' prompt.`, body: notImplemented("Prompt", p.name, path) });
+      exports.push({ name: HANDLER_EXPORTS.get, type: contractTypeName(p.typeName, "Get"), params: "(args, ctx)", doc: (p.meta.description as string | undefined) ?? `The '${p.name}' prompt.`, body: notImplemented("Prompt", p.name, path) });
     }
     for (const a of completes) {
       exports.push({ name: a.exportName, type: "CompletionHandler", params: "(value, context, ctx)", doc: `Suggestions for the '${a.name}' argument.`, body: "return [];" });

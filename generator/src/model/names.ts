@@ -209,3 +209,22 @@ export function codeNameOf(name: string, item: unknown): string {
   const id = item !== null && typeof item === "object" ? (item as { id?: unknown }).id : undefined;
   return typeof id === "string" && id !== "" ? id : name;
 }
+
+/**
+ * Names the handler contract (contract.ts) declares or imports itself. A per-item contract type
+ * (`<Type>Handler`, `<Type>Context`, `<Type>Read`, `<Type>List`, `<Type>Get`) that would equal one
+ * (a tool named `server` with questions: `ServerContext`) gets a `_` before its suffix.
+ */
+const CONTRACT_NAMES = new Set([
+  "AppContext", "CompletionHandler", "LifespanServer", "MaybePromise", "ServerContext", "ServerItems", "VerifyToken",
+  "CompletionContext", "CompletionReturn", "Context", "ElicitResult", "ExplicitToolResult", "McpServer",
+  "PromptReturn", "Registered", "Resource", "ResourceReturn", "ToolReturn", "VerifyTokenFn",
+]);
+
+export type ContractSuffix = "Handler" | "Context" | "Read" | "List" | "Get";
+
+/** `contractTypeName("GetSum", "Handler")` -> `GetSumHandler`; `("Server", "Context")` -> `Server_Context`. */
+export function contractTypeName(typeName: string, suffix: ContractSuffix): string {
+  const name = `${typeName}${suffix}`;
+  return CONTRACT_NAMES.has(name) ? `${typeName}_${suffix}` : name;
+}

@@ -1,11 +1,9 @@
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
-import { createMemoryTransportPair, McpClient } from "../../runtime/src/index.js";
-import { cli, read, repoRoot, scratchProject, typecheck, write } from "./helpers.js";
+import { cli, connectGenerated, read, repoRoot, scratchProject, typecheck, write } from "./helpers.js";
 
 /** Every JSON Schema feature real servers use, and names that are not identifiers. */
 const SCHEMA_TOUR = `
@@ -91,12 +89,7 @@ describe("generate: schema features and awkward names", () => {
     write(dir, "src/handlers/tools/private.ts", `import type { PrivateHandler } from "../../generated/contract.js";\nexport const handler: PrivateHandler = async ({ tree }) => tree;\n`);
     assert.ok((await typecheck(dir)).ok);
 
-    const { createServer } = await import(pathToFileURL(join(dir, "src/generated/server.ts")).href);
-    const server = createServer();
-    const [a, b] = createMemoryTransportPair();
-    await server.connect(a);
-    const client = new McpClient({ name: "t", version: "1" });
-    await client.connect(b);
+    const { client, server } = await connectGenerated(dir);
     const tools = await client.listTools();
     assert.deepEqual(tools.map((x) => x.name), ["delete", "from", "get-sum", "private"]);
     const manifest = parse(SCHEMA_TOUR);
@@ -206,12 +199,7 @@ describe("run-time switches", () => {
     assert.match(typo.output, /src\/handlers\/lifespan\.ts.*beta_tool/);
     write(dir, "src/handlers/lifespan.ts", SWITCHES_LIFESPAN);
 
-    const { createServer } = await import(pathToFileURL(join(dir, "src/generated/server.ts")).href);
-    const server = createServer();
-    const [a, b] = createMemoryTransportPair();
-    await server.connect(a);
-    const client = new McpClient({ name: "t", version: "1" });
-    await client.connect(b);
+    const { client, server } = await connectGenerated(dir);
     // Declared but disabled items are covered by the capabilities from the start.
     assert.deepEqual(client.serverCapabilities?.resources, { subscribe: true, listChanged: true });
     assert.ok(client.serverCapabilities?.prompts);

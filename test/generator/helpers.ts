@@ -3,7 +3,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { pathToFileURL } from "node:url";
 import { main } from "../../generator/src/cli/main.js";
+import { createMemoryTransportPair, McpClient } from "../../runtime/src/index.js";
 import { cacheFile } from "../../generator/src/write/dev-cache.js";
 
 export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
@@ -67,3 +69,17 @@ export const write = (dir: string, path: string, text: string) => {
   mkdirSync(dirname(join(dir, path)), { recursive: true });
   writeFileSync(join(dir, path), text);
 };
+
+/**
+ * Imports a generated project's `createServer` (TypeScript, through tsx), serves it in memory
+ * and connects our client: the quickest whole check of what generated code lists and answers.
+ */
+export async function connectGenerated(dir: string): Promise<{ client: McpClient; server: any }> {
+  const { createServer } = await import(pathToFileURL(join(dir, "src/generated/server.ts")).href);
+  const server = createServer();
+  const [a, b] = createMemoryTransportPair();
+  await server.connect(a);
+  const client = new McpClient({ name: "t", version: "1" });
+  await client.connect(b);
+  return { client, server };
+}

@@ -4,12 +4,9 @@
  * (shrunk). Every one goes generate -> tsc -> serve -> list/call with a client.
  */
 import assert from "node:assert/strict";
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
-import { createMemoryTransportPair, McpClient } from "../../runtime/src/index.js";
-import { cli, read, scratchProject, typecheck, write } from "./helpers.js";
+import { cli, connectGenerated, read, scratchProject, typecheck, write } from "./helpers.js";
 
 const HOSTILE = `
 version: 1
@@ -102,12 +99,7 @@ export const completeConstructor: CompletionHandler = async (value) => [value + 
     const tc2 = await typecheck(dir);
     assert.ok(tc2.ok, tc2.output);
 
-    const { createServer } = await import(pathToFileURL(join(dir, "src/generated/server.ts")).href);
-    const server = createServer();
-    const [a, b] = createMemoryTransportPair();
-    await server.connect(a);
-    const client = new McpClient({ name: "t", version: "1" });
-    await client.connect(b);
+    const { client } = await connectGenerated(dir);
     t.after(() => client.close());
     const manifest = parse(HOSTILE);
 

@@ -65,13 +65,26 @@ export async function checkManifest(manifest: JsonObject): Promise<void> {
     }
     const tsc = typecheck(project.dir);
     if (!tsc.ok) throw new SurfaceMismatch("typecheck", clip(tsc.output));
+    const expected = expectedSurface(reread);
     let listed;
+    // Compared after the lists, so a list difference is reported first.
+    const reads: [string, unknown, unknown][] = [];
     try {
-      listed = await serveAndList(project.dir);
+      // Served without code, so checkable: inline resource texts and prompt templates.
+      listed = await serveAndList(project.dir, undefined, async (client) => {
+        for (const [uri, text] of expected.inlineTexts) {
+          const read = await client.readResource({ uri }).catch((e: Error) => ({ error: e.message }));
+          reads.push([`resources/read of ${JSON.stringify(uri)}`, [text], "error" in read ? read : read.contents.map((c) => (c as { text?: string }).text)]);
+        }
+        for (const p of expected.renderedPrompts) {
+          const got = await client.getPrompt({ name: p.name, arguments: p.args }).catch((e: Error) => ({ error: e.message }));
+          reads.push([`prompts/get of ${JSON.stringify(p.name)}`, p.messages, "error" in got ? got : got.messages]);
+        }
+      });
     } catch (error) {
+      if (error instanceof SurfaceMismatch) throw error;
       throw new SurfaceMismatch("start", clip((error as Error).message));
     }
-    const expected = expectedSurface(reread);
     const got = sortedListing(listed);
     assertSame("list", "tools/list", expected.tools, got.tools);
     assertSame("list", "resources/list", expected.resources, got.resources);
@@ -79,6 +92,7 @@ export async function checkManifest(manifest: JsonObject): Promise<void> {
     assertSame("list", "prompts/list", expected.prompts, got.prompts);
     assertSame("list", "initialize serverInfo", expected.serverInfo, listed.initialize.serverInfo);
     assertSame("list", "initialize instructions", expected.instructions ?? null, listed.initialize.instructions ?? null);
+    for (const [what, e, a] of reads) assertSame("read", what, e, a);
   } finally {
     project.remove();
   }

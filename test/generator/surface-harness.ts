@@ -91,7 +91,7 @@ export interface ListedSurface {
  * lists everything, and stops the server whatever happens. Results are the JSON-RPC
  * responses' `result` members exactly as parsed from the wire.
  */
-export async function serveAndList(dir: string, entry = "src/server.ts"): Promise<ListedSurface> {
+export async function serveAndList(dir: string, entry = "src/server.ts", andThen?: (client: Client) => Promise<void>): Promise<ListedSurface> {
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: ["--import", "tsx", entry],
@@ -101,7 +101,7 @@ export async function serveAndList(dir: string, entry = "src/server.ts"): Promis
   });
   let stderr = "";
   transport.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-  return listWith(transport, () => stderr, `${dir} ${entry}`);
+  return listWith(transport, () => stderr, `${dir} ${entry}`, andThen);
 }
 
 /** The same listing against any stdio command (used to snapshot published servers). */
@@ -112,7 +112,7 @@ export async function listCommand(command: string, args: string[], cwd: string, 
   return listWith(transport, () => stderr, `${command} ${args.join(" ")}`);
 }
 
-async function listWith(transport: StdioClientTransport, stderr: () => string, what: string): Promise<ListedSurface> {
+async function listWith(transport: StdioClientTransport, stderr: () => string, what: string, andThen?: (client: Client) => Promise<void>): Promise<ListedSurface> {
   const client = new Client({ name: "surface-test", version: "1.0.0" }, { capabilities: {} });
   // Record every response as its bytes arrived, before any schema parsing (the SDK's
   // message schemas rebuild objects, which would turn a `"__proto__"` key into a prototype).
@@ -160,15 +160,17 @@ async function listWith(transport: StdioClientTransport, stderr: () => string, w
       } while (cursor !== undefined);
       return items;
     };
-    return {
+    const listed = {
       initialize,
       tools: caps.tools ? await all("tools/list", "tools") : [],
       resources: caps.resources ? await all("resources/list", "resources") : [],
       resourceTemplates: caps.resources ? await all("resources/templates/list", "resourceTemplates") : [],
       prompts: caps.prompts ? await all("prompts/list", "prompts") : [],
     };
+    await andThen?.(client);
+    return listed;
   } catch (error) {
-    if ((error as Error).message.startsWith("could not start")) throw error;
+    if ((error as Error).message.startsWith("could not start") || (error as { step?: string }).step) throw error;
     throw new Error(`${(error as Error).message}\n--- server stderr ---\n${stderr()}`);
   } finally {
     await client.close().catch(() => {});

@@ -381,6 +381,9 @@ const templateResource = fc
     return compact({ uri, ...rest, params: ps.length > 0 ? dict(ps) : undefined, complete: cs.length > 0 ? cs : undefined });
   });
 
+/** Words Handlebars reads as keywords, literals or built-in helpers, never as a plain `{{arg}}`. */
+const HANDLEBARS_WORDS = ["else", "this", "true", "false", "null", "undefined", "if", "unless", "each", "with", "lookup", "log", "helperMissing", "blockHelperMissing"];
+
 /** A prompt whose template/messages use `{{arg}}` only for arguments with plain names. */
 const prompt = fc
   .record(
@@ -401,7 +404,7 @@ const prompt = fc
   )
   .map(({ args, argFields, body, ...rest }) => {
     const names = args ?? [];
-    const placeholders = names.filter((n) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(n) && !["else", "this", "true", "false", "null", "undefined"].includes(n)).map((n) => `{{${n}}}`);
+    const placeholders = names.filter((n) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(n) && !HANDLEBARS_WORDS.includes(n)).map((n) => `{{${n}}}`);
     const withArgs = (text: string, i: number) => (placeholders.length > 0 ? `${text}${placeholders[i % placeholders.length]}` : text);
     const argsDict = names.length > 0 ? dict(names.map((n, i) => [n, compact({ ...(argFields?.[i] ?? {}) })])) : undefined;
     const template = body.kind === "template" ? (body.parts as string[]).map(withArgs).join("") : undefined;

@@ -464,6 +464,15 @@ export function manifestArb(size: ManifestSize): fc.Arbitrary<JsonObject> {
     })
     .map((d) => {
       const typeNames = d.types.map(([n]) => n);
+      // A type that is only a reference (an alias) may name a later type only: a cycle of bare
+      // aliases (`A: {$ref: B}`, `B: {$ref: A}`) describes no value, and refusing it is fair.
+      d.types = d.types.map(([name, schema], i) => {
+        const ref = schema.$ref;
+        if (typeof ref !== "string" || !ref.startsWith(REF_MARK)) return [name, schema];
+        const later = typeNames.length - i - 1;
+        const target = later > 0 ? i + 1 + (Number(ref.slice(REF_MARK.length)) % later) : -1;
+        return [name, dict(Object.entries(schema).map(([k, v]) => (k !== "$ref" ? [k, v] : target < 0 ? ["type", "string"] : ["$ref", typeRef(typeNames[target]!)])))];
+      });
       // Resource names come from one pool so statics and templates never share one; URIs are made unique by index.
       const resources: [string, JsonObject][] = [];
       const pool = [...d.resourceNames];

@@ -76,10 +76,10 @@ export function wireSchema(schema: Json, types: JsonObject): Json {
 }
 
 /** Whether an output is sent as is: an object schema, after following a root type reference. */
-function isObjectOutput(schema: Json, types: JsonObject): boolean {
+function isObjectOutput(schema: Json, types: JsonObject, seen = new Set<string>()): boolean {
   if (!isObj(schema)) return false;
   const t = typeOfRef(schema.$ref);
-  if (t !== undefined) return isObjectOutput(types[t] ?? null, types);
+  if (t !== undefined) return !seen.has(t) && isObjectOutput(types[t] ?? null, types, seen.add(t));
   return schema.type === "object";
 }
 

@@ -5,7 +5,7 @@
  */
 import { test } from "node:test";
 import YAML from "yaml";
-import { checkManifest } from "./manifest-property.js";
+import { checkManifest, errorCodes, SurfaceMismatch } from "./manifest-property.js";
 
 const server = "version: 1\nserver: { name: regression, version: 1.0.0 }\n";
 
@@ -15,12 +15,6 @@ const cases: Record<string, string> = {
   B: { type: string }
 tools:
   t: { input: { type: object, properties: { a: { $ref: "#/types/A" } } } }
-`,
-  "types that refer to each other in a cycle of bare refs (a diagnostic, not a stack overflow)": `${server}types:
-  A: { $ref: "#/types/B" }
-  B: { $ref: "#/types/A" }
-tools:
-  t: { output: { $ref: "#/types/A" } }
 `,
   "a NUL character in a prompt template": `${server}prompts:
   p: { template: "before\\0after" }
@@ -57,6 +51,23 @@ server: { name: regression, version: 1.0.0, icons: [{ src: "https://example.com/
 prompts:
   Code review: { template: "Review this" }
 `,
+  "a resource template with a 70,000-character literal next to a static resource (internal error in the resources check)": `${server}resources:
+  a: { uri: "test://host/?n=0", text: "" }
+  b: { uri: "test://host1/${"x".repeat(70_000)}{/id}" }
+`,
+  "a recursive type referenced by a property named __proto__ next to other properties (crash: circular structure)": `${server}types:
+  a: { items: { $ref: "#/types/a" } }
+tools:
+  delete:
+    input:
+      type: object
+      properties:
+        \${x}:
+          properties:
+            __proto__: { $ref: "#/types/a" }
+            A: {}
+            "-": {}
+`,
   "a tool named then (the typed client must not become a thenable)": `${server}tools:
   then: {}
 `,
@@ -64,4 +75,33 @@ prompts:
 
 for (const [name, text] of Object.entries(cases)) {
   test(`regression: ${name}`, { timeout: 60_000 }, () => checkManifest(YAML.parse(text)));
+}
+
+/**
+ * Manifests that describe no value (cycles of bare aliases): refusing them with a diagnostic
+ * is as good as serving them; crashing is not.
+ */
+const refusableCases: Record<string, string> = {
+  "types that refer to each other in a cycle of bare refs": `${server}types:
+  A: { $ref: "#/types/B" }
+  B: { $ref: "#/types/A" }
+tools:
+  t: { output: { $ref: "#/types/A" } }
+`,
+  "a type that is a bare reference to itself, used as an output": `${server}types:
+  .: { $ref: "#/types/." }
+tools:
+  t: { output: { $ref: "#/types/." } }
+`,
+};
+
+for (const [name, text] of Object.entries(refusableCases)) {
+  test(`regression: ${name} (served, or refused with a diagnostic; never a crash)`, { timeout: 60_000 }, async () => {
+    try {
+      await checkManifest(YAML.parse(text));
+    } catch (error) {
+      const refusedCleanly = error instanceof SurfaceMismatch && error.step === "refused" && !errorCodes(error.message).includes("internal-error");
+      if (!refusedCleanly) throw error;
+    }
+  });
 }

@@ -6,8 +6,9 @@
  * the official SDK client listing it. Lists are compared as they came over the wire (the raw
  * JSON-RPC results), so nothing the SDK's result parsing drops or adds hides a difference.
  */
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { StringDecoder } from "node:string_decoder";
 import ts from "typescript";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { getDefaultEnvironment, StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
@@ -118,13 +119,15 @@ async function listWith(transport: StdioClientTransport, stderr: () => string, w
   // message schemas rebuild objects, which would turn a `"__proto__"` key into a prototype).
   const raw = new Map<string | number, unknown>();
   let pending = "";
+  // Chunks may split a multi-byte character; the decoder carries the partial bytes over.
+  const decoder = new StringDecoder("utf8");
   const origStart = transport.start.bind(transport);
   transport.start = async () => {
     await origStart();
     const stdout = (transport as unknown as { _process?: { stdout?: NodeJS.ReadableStream } })._process?.stdout;
     if (!stdout) throw new Error("the SDK's stdio transport no longer exposes the child's stdout");
     stdout.on("data", (chunk: Buffer) => {
-      pending += chunk.toString("utf8");
+      pending += decoder.write(chunk);
       let nl: number;
       while ((nl = pending.indexOf("\n")) >= 0) {
         const line = pending.slice(0, nl);
@@ -206,7 +209,3 @@ function sortKeys(value: unknown): unknown {
   }
   return value;
 }
-
-/** Size of a folder in files, for sanity messages. */
-export const fileCount = (dir: string): number =>
-  readdirSync(dir).reduce((n, f) => n + (statSync(resolve(dir, f)).isDirectory() ? fileCount(resolve(dir, f)) : 1), 0);

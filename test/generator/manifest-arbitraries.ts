@@ -132,7 +132,7 @@ export const varName: fc.Arbitrary<string> = fc.oneof(
  * derivation; the rest are refused with `name-collision`, which the property allows.
  */
 export const collisionKey = (name: string): string =>
-  name.normalize("NFKC").toLowerCase().replace(/[^\p{L}\p{N}]/gu, "").replace(/^t(?=\p{N})/u, "");
+  name.toLowerCase().replace(/[^\p{L}\p{N}]/gu, "").replace(/^t(?=\p{N})/u, "");
 
 const uniqueNames = (arb: fc.Arbitrary<string>, max: number, min = 0) =>
   fc.uniqueArray(arb, { minLength: min, maxLength: max, selector: collisionKey });

@@ -10,8 +10,22 @@ import { expectedSurface, sortedListing } from "./manifest-expected.js";
 import type { JsonObject } from "./manifest-arbitraries.js";
 import { canonicalJson, generate, makeProject, serveAndList, typecheck } from "./surface-harness.js";
 
-/** The manifest file text for a drawn manifest (YAML, exactly what the generator reads). */
-export const manifestText = (manifest: JsonObject): string => YAML.stringify(manifest, { lineWidth: 0 });
+/**
+ * The manifest file text for a drawn manifest (YAML, exactly what the generator reads). A key
+ * `<<` is quoted: mcpgen reads YAML merge keys, and a plain `<<` would be one.
+ */
+export function manifestText(manifest: JsonObject): string {
+  const doc = new YAML.Document(manifest);
+  YAML.visit(doc, {
+    Pair(_, pair) {
+      if (YAML.isScalar(pair.key) && pair.key.value === "<<") pair.key.type = "QUOTE_DOUBLE";
+    },
+  });
+  return doc.toString({ lineWidth: 0 });
+}
+
+/** Parses a manifest the way mcpgen's loader does (merge keys on). */
+export const parseManifest = (text: string): JsonObject => YAML.parse(text, { merge: true }) as JsonObject;
 
 /** Which step failed, for grouping failures into classes. */
 export type Step = "refused" | "generate" | "typecheck" | "start" | "list" | "read";
@@ -53,7 +67,7 @@ function assertSame(step: Step, what: string, expected: unknown, actual: unknown
 export async function checkManifest(manifest: JsonObject): Promise<void> {
   const text = manifestText(manifest);
   // The harness's own check: the file says what was drawn (so a printed case is the real one).
-  const reread = YAML.parse(text) as JsonObject;
+  const reread = parseManifest(text);
   if (canonicalJson(reread) !== canonicalJson(manifest)) throw new Error("harness: the YAML text does not round-trip the drawn manifest");
   const project = makeProject(text, "prop-");
   try {

@@ -68,6 +68,15 @@ tools:
             A: {}
             "-": {}
 `,
+  "a resource named __proto__, and one named << (quoted, so not a YAML merge key)": `${server}resources:
+  __proto__: { uri: "x://proto", text: hi }
+  "<<": { uri: "x://merge", text: ho }
+`,
+  "an elicitation form with a non-ASCII name (ajv: invalid export name)": `${server}tools:
+  t:
+    elicit:
+      確認: { message: Sure?, schema: { type: object, properties: { ok: { type: boolean } } } }
+`,
   "a tool named then (the typed client must not become a thenable)": `${server}tools:
   then: {}
 `,

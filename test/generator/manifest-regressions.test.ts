@@ -77,6 +77,9 @@ tools:
     elicit:
       確認: { message: Sure?, schema: { type: object, properties: { ok: { type: boolean } } } }
 `,
+  "a prompt argument named toString (the typed client's default {} has an inherited toString)": `${server}prompts:
+  p: { arguments: { toString: {} }, template: "{{toString}}" }
+`,
   "a tool named then (the typed client must not become a thenable)": `${server}tools:
   then: {}
 `,

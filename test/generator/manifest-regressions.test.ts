@@ -80,6 +80,11 @@ tools:
   "a prompt argument named toString (the typed client's default {} has an inherited toString)": `${server}prompts:
   p: { arguments: { toString: {} }, template: "{{toString}}" }
 `,
+  "a type whose name needs escaping in a JSON pointer (rewritten unescaped: ajv cannot resolve it)": `${server}types:
+  a/b c: { type: string }
+tools:
+  t: { input: { type: object, properties: { x: { $ref: "#/types/a~1b%20c" } } } }
+`,
   "a tool named then (the typed client must not become a thenable)": `${server}tools:
   then: {}
 `,

@@ -5,6 +5,7 @@
  *   npm run fuzz:manifests -- --runs 300 --seed 7            # shrink and print the first failure
  *   npm run fuzz:manifests -- --seed 7 --path 0:1:1:3         # replay a printed failure
  *   npm run fuzz:manifests -- --runs 300 --census             # no shrinking: count failures by class
+ *   npm run fuzz:manifests -- --runs 100 --census --shrink    # ... then shrink one case per class
  *
  * --time-limit S bounds the run (default: 20 minutes).
  */
@@ -24,6 +25,7 @@ if (value("path")) env.MCPGEN_FUZZ_PATH = value("path");
 env.MCPGEN_FUZZ_TIME_LIMIT_S = value("time-limit") ?? "1200";
 
 const census = args.includes("--census");
+if (args.includes("--shrink")) env.MCPGEN_FUZZ_SHRINK = "1";
 const file = census ? "test/generator/manifest-census.ts" : "test/generator/manifest-property.test.ts";
 const r = spawnSync(process.execPath, ["--import", "tsx", ...(census ? [] : ["--test", "--test-reporter=spec"]), file], { cwd: root, env, stdio: "inherit" });
 process.exit(r.status ?? 1);

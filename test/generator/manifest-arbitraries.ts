@@ -132,7 +132,7 @@ export const varName: fc.Arbitrary<string> = fc.oneof(
  * derivation; the rest are refused with `name-collision`, which the property allows.
  */
 export const collisionKey = (name: string): string =>
-  name.normalize("NFKC").toLowerCase().replace(/[^\p{L}\p{N}]/gu, "").replace(/^t(?=\p{N})/u, "");
+  name.toLowerCase().replace(/[^\p{L}\p{N}]/gu, "").replace(/^t(?=\p{N})/u, "");
 
 const uniqueNames = (arb: fc.Arbitrary<string>, max: number, min = 0) =>
   fc.uniqueArray(arb, { minLength: min, maxLength: max, selector: collisionKey });
@@ -381,6 +381,9 @@ const templateResource = fc
     return compact({ uri, ...rest, params: ps.length > 0 ? dict(ps) : undefined, complete: cs.length > 0 ? cs : undefined });
   });
 
+/** Words Handlebars reads as keywords, literals or built-in helpers, never as a plain `{{arg}}`. */
+const HANDLEBARS_WORDS = ["else", "this", "true", "false", "null", "undefined", "if", "unless", "each", "with", "lookup", "log", "helperMissing", "blockHelperMissing"];
+
 /** A prompt whose template/messages use `{{arg}}` only for arguments with plain names. */
 const prompt = fc
   .record(
@@ -401,7 +404,7 @@ const prompt = fc
   )
   .map(({ args, argFields, body, ...rest }) => {
     const names = args ?? [];
-    const placeholders = names.filter((n) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(n) && !["else", "this", "true", "false", "null", "undefined"].includes(n)).map((n) => `{{${n}}}`);
+    const placeholders = names.filter((n) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(n) && !HANDLEBARS_WORDS.includes(n)).map((n) => `{{${n}}}`);
     const withArgs = (text: string, i: number) => (placeholders.length > 0 ? `${text}${placeholders[i % placeholders.length]}` : text);
     const argsDict = names.length > 0 ? dict(names.map((n, i) => [n, compact({ ...(argFields?.[i] ?? {}) })])) : undefined;
     const template = body.kind === "template" ? (body.parts as string[]).map(withArgs).join("") : undefined;
@@ -461,6 +464,15 @@ export function manifestArb(size: ManifestSize): fc.Arbitrary<JsonObject> {
     })
     .map((d) => {
       const typeNames = d.types.map(([n]) => n);
+      // A type that is only a reference (an alias) may name a later type only: a cycle of bare
+      // aliases (`A: {$ref: B}`, `B: {$ref: A}`) describes no value, and refusing it is fair.
+      d.types = d.types.map(([name, schema], i) => {
+        const ref = schema.$ref;
+        if (typeof ref !== "string" || !ref.startsWith(REF_MARK)) return [name, schema];
+        const later = typeNames.length - i - 1;
+        const target = later > 0 ? i + 1 + (Number(ref.slice(REF_MARK.length)) % later) : -1;
+        return [name, dict(Object.entries(schema).map(([k, v]) => (k !== "$ref" ? [k, v] : target < 0 ? ["type", "string"] : ["$ref", typeRef(typeNames[target]!)])))];
+      });
       // Resource names come from one pool so statics and templates never share one; URIs are made unique by index.
       const resources: [string, JsonObject][] = [];
       const pool = [...d.resourceNames];

@@ -76,10 +76,10 @@ export function wireSchema(schema: Json, types: JsonObject): Json {
 }
 
 /** Whether an output is sent as is: an object schema, after following a root type reference. */
-function isObjectOutput(schema: Json, types: JsonObject): boolean {
+function isObjectOutput(schema: Json, types: JsonObject, seen = new Set<string>()): boolean {
   if (!isObj(schema)) return false;
   const t = typeOfRef(schema.$ref);
-  if (t !== undefined) return isObjectOutput(types[t] ?? null, types);
+  if (t !== undefined) return !seen.has(t) && isObjectOutput(types[t] ?? null, types, seen.add(t));
   return schema.type === "object";
 }
 
@@ -92,7 +92,19 @@ export interface ExpectedSurface {
   instructions?: string;
   /** Inline resource texts, by URI: what resources/read must return. */
   inlineTexts: Map<string, string>;
+  /** Prompts served without code: the arguments to send and the messages prompts/get must return. */
+  renderedPrompts: { name: string; args: Record<string, string>; messages: JsonObject[] }[];
 }
+
+/** The value sent for a prompt argument: hostile, and a mustache itself, so it must be inserted literally. */
+export const promptArgValue = (name: string): string => `${name}=*/\`\${x}\u2028</script>{{x}}\\`;
+
+/**
+ * A template's text with each `{{name}}` replaced by the argument's value (no HTML escaping).
+ * Only for the templates the arbitraries draw: no other braces, no backslashes, no blocks.
+ */
+const render = (template: string, args: Record<string, string>) =>
+  template.replace(/\{\{([^{}]*)\}\}/g, (_, name: string) => args[name] ?? "");
 
 const byKey = (key: string) => (a: JsonObject, b: JsonObject) => {
   const x = String(a[key]);
@@ -142,8 +154,19 @@ export function expectedSurface(manifest: JsonObject): ExpectedSurface {
     }
     return dict(entries);
   });
+  const renderedPrompts: ExpectedSurface["renderedPrompts"] = [];
+  for (const [name, p] of Object.entries((manifest.prompts as JsonObject | undefined) ?? {})) {
+    const prompt = p as JsonObject;
+    const args = Object.fromEntries(Object.keys((prompt.arguments as JsonObject | undefined) ?? {}).map((a) => [a, promptArgValue(a)]));
+    const text = (role: Json, t: string) => dict([["role", role], ["content", dict([["type", "text"], ["text", render(t, args)]])]]);
+    if (typeof prompt.template === "string") renderedPrompts.push({ name, args, messages: [text("user", prompt.template)] });
+    else if (Array.isArray(prompt.messages)) {
+      renderedPrompts.push({ name, args, messages: (prompt.messages as JsonObject[]).map((m) => text(m.role!, String(m.text))) });
+    }
+  }
   const server = manifest.server as JsonObject;
   return {
+    renderedPrompts,
     tools: tools.sort(byKey("name")),
     resources: resources.sort(byKey("uri")),
     resourceTemplates: resourceTemplates.sort(byKey("uriTemplate")),

@@ -5,9 +5,7 @@
  */
 import { test } from "node:test";
 import YAML from "yaml";
-import assert from "node:assert/strict";
-import { checkManifest, errorCodes } from "./manifest-property.js";
-import { generate, makeProject } from "./surface-harness.js";
+import { checkManifest, errorCodes, SurfaceMismatch } from "./manifest-property.js";
 
 const server = "version: 1\nserver: { name: regression, version: 1.0.0 }\n";
 
@@ -36,6 +34,15 @@ server: { name: regression, version: 1.0.0, icons: [{ src: "https://example.com/
   "__proto__ as a _meta key": `${server}prompts:
   p: { template: hi, _meta: { __proto__: { a: 1 } } }
 `,
+  "tools whose contract types would be the contract's own (ServerContext, CompletionHandler)": `${server}tools:
+  server:
+    elicit:
+      " ": { message: "*/", schema: { type: object, properties: { delete: { type: string, enum: ["*/"] } } } }
+  completion: {}
+  app:
+    elicit:
+      ok: { message: sure?, schema: { type: object, properties: { ok: { type: boolean } } } }
+`,
   "an elicitation message containing */": `${server}tools:
   t:
     elicit:
@@ -53,36 +60,74 @@ server: { name: regression, version: 1.0.0, icons: [{ src: "https://example.com/
 prompts:
   Code review: { template: "Review this" }
 `,
+  "a resource template with a 70,000-character literal next to a static resource (internal error in the resources check)": `${server}resources:
+  a: { uri: "test://host/?n=0", text: "" }
+  b: { uri: "test://host1/${"x".repeat(70_000)}{/id}" }
+`,
+  "a recursive type referenced by a property named __proto__ next to other properties (crash: circular structure)": `${server}types:
+  a: { items: { $ref: "#/types/a" } }
+tools:
+  delete:
+    input:
+      type: object
+      properties:
+        \${x}:
+          properties:
+            __proto__: { $ref: "#/types/a" }
+            A: {}
+            "-": {}
+`,
+  "a resource named __proto__, and one named << (quoted, so not a YAML merge key)": `${server}resources:
+  __proto__: { uri: "x://proto", text: hi }
+  "<<": { uri: "x://merge", text: ho }
+`,
+  "an elicitation form with a non-ASCII name (ajv: invalid export name)": `${server}tools:
+  t:
+    elicit:
+      確認: { message: Sure?, schema: { type: object, properties: { ok: { type: boolean } } } }
+`,
+  "a prompt argument named toString (the typed client's default {} has an inherited toString)": `${server}prompts:
+  p: { arguments: { toString: {} }, template: "{{toString}}" }
+`,
+  "a type whose name needs escaping in a JSON pointer (rewritten unescaped: ajv cannot resolve it)": `${server}types:
+  a/b c: { type: string }
+tools:
+  t: { input: { type: object, properties: { x: { $ref: "#/types/a~1b%20c" } } } }
+`,
   "a tool named then (the typed client must not become a thenable)": `${server}tools:
   then: {}
 `,
-  "tools whose contract types would be the contract's own (ServerContext, CompletionHandler)": `${server}tools:
-  server:
-    elicit:
-      " ": { message: "*/", schema: { type: object, properties: { delete: { type: string, enum: ["*/"] } } } }
-  completion: {}
-  app:
-    elicit:
-      ok: { message: sure?, schema: { type: object, properties: { ok: { type: boolean } } } }
-`,
 };
 
-test("regression: types that refer to each other in a cycle of bare refs are a diagnostic, not a stack overflow", async () => {
-  const project = makeProject(`${server}types:
+for (const [name, text] of Object.entries(cases)) {
+  test(`regression: ${name}`, { timeout: 60_000 }, () => checkManifest(YAML.parse(text)));
+}
+
+/**
+ * Manifests that describe no value (cycles of bare aliases): refusing them with a diagnostic
+ * is as good as serving them; crashing is not.
+ */
+const refusableCases: Record<string, string> = {
+  "types that refer to each other in a cycle of bare refs": `${server}types:
   A: { $ref: "#/types/B" }
   B: { $ref: "#/types/A" }
 tools:
   t: { output: { $ref: "#/types/A" } }
-`, "regression-");
-  try {
-    const gen = await generate(project.dir);
-    assert.equal(gen.ok, false);
-    assert.deepEqual(errorCodes(gen.output), ["ref-cycle"], gen.output);
-  } finally {
-    project.remove();
-  }
-});
+`,
+  "a type that is a bare reference to itself, used as an output": `${server}types:
+  .: { $ref: "#/types/." }
+tools:
+  t: { output: { $ref: "#/types/." } }
+`,
+};
 
-for (const [name, text] of Object.entries(cases)) {
-  test(`regression: ${name}`, { timeout: 60_000 }, () => checkManifest(YAML.parse(text)));
+for (const [name, text] of Object.entries(refusableCases)) {
+  test(`regression: ${name} (served, or refused with a diagnostic; never a crash)`, { timeout: 60_000 }, async () => {
+    try {
+      await checkManifest(YAML.parse(text));
+    } catch (error) {
+      const refusedCleanly = error instanceof SurfaceMismatch && error.step === "refused" && !errorCodes(error.message).includes("internal-error");
+      if (!refusedCleanly) throw error;
+    }
+  });
 }

@@ -6,9 +6,9 @@
  * the official SDK client listing it. Lists are compared as they came over the wire (the raw
  * JSON-RPC results), so nothing the SDK's result parsing drops or adds hides a difference.
  */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { StringDecoder } from "node:string_decoder";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
 import ts from "typescript";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { getDefaultEnvironment, StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
@@ -92,7 +92,7 @@ export interface ListedSurface {
  * lists everything, and stops the server whatever happens. Results are the JSON-RPC
  * responses' `result` members exactly as parsed from the wire.
  */
-export async function serveAndList(dir: string, entry = "src/server.ts"): Promise<ListedSurface> {
+export async function serveAndList(dir: string, entry = "src/server.ts", andThen?: (client: Client) => Promise<void>): Promise<ListedSurface> {
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: ["--import", "tsx", entry],
@@ -102,7 +102,7 @@ export async function serveAndList(dir: string, entry = "src/server.ts"): Promis
   });
   let stderr = "";
   transport.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-  return listWith(transport, () => stderr, `${dir} ${entry}`);
+  return listWith(transport, () => stderr, `${dir} ${entry}`, andThen);
 }
 
 /** The same listing against any stdio command (used to snapshot published servers). */
@@ -113,19 +113,19 @@ export async function listCommand(command: string, args: string[], cwd: string, 
   return listWith(transport, () => stderr, `${command} ${args.join(" ")}`);
 }
 
-async function listWith(transport: StdioClientTransport, stderr: () => string, what: string): Promise<ListedSurface> {
+async function listWith(transport: StdioClientTransport, stderr: () => string, what: string, andThen?: (client: Client) => Promise<void>): Promise<ListedSurface> {
   const client = new Client({ name: "surface-test", version: "1.0.0" }, { capabilities: {} });
   // Record every response as its bytes arrived, before any schema parsing (the SDK's
   // message schemas rebuild objects, which would turn a `"__proto__"` key into a prototype).
   const raw = new Map<string | number, unknown>();
   let pending = "";
+  // Chunks may split a multi-byte character; the decoder carries the partial bytes over.
+  const decoder = new StringDecoder("utf8");
   const origStart = transport.start.bind(transport);
   transport.start = async () => {
     await origStart();
     const stdout = (transport as unknown as { _process?: { stdout?: NodeJS.ReadableStream } })._process?.stdout;
     if (!stdout) throw new Error("the SDK's stdio transport no longer exposes the child's stdout");
-    // A decoder, not chunk.toString(): a character split across two chunks must stay one.
-    const decoder = new StringDecoder("utf8");
     stdout.on("data", (chunk: Buffer) => {
       pending += decoder.write(chunk);
       let nl: number;
@@ -163,15 +163,17 @@ async function listWith(transport: StdioClientTransport, stderr: () => string, w
       } while (cursor !== undefined);
       return items;
     };
-    return {
+    const listed = {
       initialize,
       tools: caps.tools ? await all("tools/list", "tools") : [],
       resources: caps.resources ? await all("resources/list", "resources") : [],
       resourceTemplates: caps.resources ? await all("resources/templates/list", "resourceTemplates") : [],
       prompts: caps.prompts ? await all("prompts/list", "prompts") : [],
     };
+    await andThen?.(client);
+    return listed;
   } catch (error) {
-    if ((error as Error).message.startsWith("could not start")) throw error;
+    if ((error as Error).message.startsWith("could not start") || (error as { step?: string }).step) throw error;
     throw new Error(`${(error as Error).message}\n--- server stderr ---\n${stderr()}`);
   } finally {
     await client.close().catch(() => {});
@@ -207,7 +209,3 @@ function sortKeys(value: unknown): unknown {
   }
   return value;
 }
-
-/** Size of a folder in files, for sanity messages. */
-export const fileCount = (dir: string): number =>
-  readdirSync(dir).reduce((n, f) => n + (statSync(resolve(dir, f)).isDirectory() ? fileCount(resolve(dir, f)) : 1), 0);

@@ -3,7 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { entriesOf, isRecord } from '../guards.js';
 import { didYouMean, listCode } from '../suggest.js';
 import type { CheckContext } from './context.js';
-import { parseUriTemplate, templateMatcher, templateShape, templateVariables, type ParsedTemplate } from './uriTemplate.js';
+import { parseUriTemplate, templateMatches, templateShape, templateVariables, type ParsedTemplate } from './uriTemplate.js';
 
 const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/;
 
@@ -132,7 +132,7 @@ function checkOverlaps(ctx: CheckContext, infos: ResourceInfo[]): void {
   for (const info of infos) {
     if (info.templated) continue;
     for (const template of shapes.values()) {
-      if (!templateMatcher(template.parsed).test(info.uri)) continue;
+      if (!templateMatches(template.parsed, info.uri)) continue;
       ctx.report({
         code: 'resource-uri-shadowed',
         message: `the uri \`${info.uri}\` of resource \`${info.name}\` also matches the template of \`${template.name}\` (\`${template.uri}\`)`,

@@ -178,29 +178,58 @@ export function checkSchemas(ctx: CheckContext): void {
 }
 
 /**
- * `A: {$ref: "#/types/B"}` with `B: {$ref: "#/types/A"}`: each type is only the other, so
- * neither is ever defined (a cycle through properties, such as a tree, is fine). Reported once,
- * at the first type of each cycle.
+ * `A: {$ref: "#/types/B"}` with `B: {$ref: "#/types/A"}`, or `A: {anyOf: [{$ref: "#/types/A"},
+ * {type: boolean}]}`: a type that reaches itself through references and combinators alone, with
+ * no object property or array item in between. Such a type never gets a definition of its own,
+ * and TypeScript refuses it as a type alias that circularly references itself. (A cycle through
+ * properties or items, such as a tree, is fine.) Reported once per cycle, at its first type.
  */
 function checkRefCycles(ctx: CheckContext): void {
   const types = isRecord(ctx.root.types) ? ctx.root.types : {};
+  const schemaOf = (name: string): unknown => (Object.prototype.hasOwnProperty.call(types, name) ? types[name] : undefined);
   const reported = new Set<string>();
   for (const [start] of entriesOf(types)) {
-    const chain: string[] = [];
-    let current: string | undefined = start;
-    while (current !== undefined && !chain.includes(current)) {
-      chain.push(current);
-      const schema: unknown = Object.prototype.hasOwnProperty.call(types, current) ? types[current] : undefined;
-      const ref = isRecord(schema) && typeof schema.$ref === 'string' ? parseTypeRef(schema.$ref) : undefined;
-      current = ref && ref.rest.length === 0 ? ref.name : undefined;
-    }
-    if (current === undefined || current !== start || chain.some((t) => reported.has(t))) continue;
+    if (reported.has(start)) continue;
+    const chain = unguardedPathBack(start, schemaOf);
+    if (!chain || chain.some((t) => reported.has(t))) continue;
     for (const t of chain) reported.add(t);
     ctx.report({
       code: 'ref-cycle',
-      message: `type \`${start}\` is only a reference, and the references go round: ${[...chain, start].map((t) => `\`${t}\``).join(' -> ')}`,
-      hint: 'give one of these types a schema of its own (a cycle through properties, such as a tree, is fine)',
-      at: ['types', start, '$ref'],
+      message: `type \`${start}\` refers to itself with no object property or array item in between: ${[...chain, start].map((t) => `\`${t}\``).join(' -> ')}`,
+      hint: 'give the type a schema of its own, or put the reference inside `properties` or `items` (a tree is fine)',
+      at: ['types', start],
+      target: 'key',
     });
   }
+}
+
+/** Keywords whose subschemas describe the same value as their parent (no property, no item). */
+const SAME_VALUE_LIST = ['anyOf', 'oneOf', 'allOf'];
+const SAME_VALUE_ONE = ['not', 'if', 'then', 'else'];
+
+/** The types passed through on a path from `start` back to itself at the same value, if any. */
+function unguardedPathBack(start: string, schemaOf: (name: string) => unknown): string[] | undefined {
+  const visiting = new Set<string>();
+  const walk = (type: string, chain: string[]): string[] | undefined => {
+    if (visiting.has(type)) return undefined;
+    visiting.add(type);
+    const found = sameValueRefs(schemaOf(type)).reduce<string[] | undefined>(
+      (hit, next) => hit ?? (next === start ? chain : walk(next, [...chain, next])),
+      undefined,
+    );
+    return found;
+  };
+  return walk(start, [start]);
+}
+
+/** Types referenced at the same value as `schema` (its root and its combinators' branches). */
+function sameValueRefs(schema: unknown, out: string[] = []): string[] {
+  if (!isRecord(schema)) return out;
+  if (typeof schema.$ref === 'string') {
+    const ref = parseTypeRef(schema.$ref);
+    if (ref && ref.rest.length === 0) out.push(ref.name);
+  }
+  for (const k of SAME_VALUE_LIST) if (Array.isArray(schema[k])) for (const sub of schema[k] as unknown[]) sameValueRefs(sub, out);
+  for (const k of SAME_VALUE_ONE) sameValueRefs(schema[k], out);
+  return out;
 }

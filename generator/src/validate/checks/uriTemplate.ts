@@ -136,8 +136,20 @@ export function templateShape(parsed: ParsedTemplate): string {
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** An approximate matcher (good enough for overlap warnings, not for routing). */
-export function templateMatcher(parsed: ParsedTemplate): RegExp {
+/**
+ * Whether a URI matches a template, approximately (good enough for overlap warnings, not for
+ * routing). False when the template is too long for a regular expression: V8 refuses such a
+ * source when it first runs it.
+ */
+export function templateMatches(parsed: ParsedTemplate, uri: string): boolean {
+  try {
+    return templateMatcher(parsed).test(uri);
+  } catch {
+    return false;
+  }
+}
+
+function templateMatcher(parsed: ParsedTemplate): RegExp {
   const part: Record<string, string> = {
     '': '[^/?#,]+',
     '+': '.+',

@@ -110,7 +110,8 @@ export const completeConstructor: CompletionHandler = async (value) => [value + 
     assert.equal(input.$schema, "https://json-schema.org/draft/2020-12/schema");
     assert.deepEqual(input["x-custom"], { a: 1 });
     assert.deepEqual(input.properties.limit, { type: "integer", default: 10 });
-    assert.equal(input.properties.item.$ref, "#/$defs/Order%20Item");
+    // References keep the author's spelling of the type name, only re-rooted into $defs.
+    assert.equal(input.properties.item.$ref, "#/$defs/Order Item");
     // An own "__proto__" key survives emission (an object literal would have dropped it).
     assert.deepEqual(Object.keys(input.$defs["Order Item"].properties), ["__proto__", "name"]);
     assert.deepEqual(tools.glob._meta, JSON.parse('{"__proto__":{"weird":true},"x.y/z":1}'));

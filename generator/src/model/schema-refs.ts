@@ -60,6 +60,15 @@ export function defsPointer(name: string): string {
   }
 }
 
+/**
+ * `#/types/<segment>` as a reference into `$defs`. When the definition keeps the type's name,
+ * the author's segment is kept as written (`#/types/%3Aa` -> `#/$defs/%3Aa`); otherwise it
+ * points at the new name.
+ */
+function typeRefToDefs(ref: string, typeName: string, defName: string): string {
+  return defName === typeName ? `#/$defs/${ref.slice("#/types/".length)}` : defsPointer(defName);
+}
+
 /** A self-contained wire schema for one manifest schema. */
 export function resolveWireSchema(schema: Schema | undefined, types: TypeTable): Schema | undefined {
   if (schema === undefined || typeof schema === "boolean") return schema;
@@ -76,7 +85,7 @@ export function resolveWireSchema(schema: Schema | undefined, types: TypeTable):
   const defNameOf = (t: string) => (Object.prototype.hasOwnProperty.call(existing, t) ? `types_${t}` : t);
   walk(root, (o) => {
     const t = typeRefName(o.$ref);
-    if (t) o.$ref = defsPointer(defNameOf(t));
+    if (t) o.$ref = typeRefToDefs(o.$ref as string, t, defNameOf(t));
   });
   const defs: Record<string, unknown> = { ...existing };
   for (const t of needed) setOwn(defs, defNameOf(t), relocateSchema(types[t]!, defNameOf(t), defNameOf));
@@ -95,7 +104,7 @@ export function relocateSchema(schema: Schema, defName: string, typeNameOf: (t: 
   walk(copy, (o) => {
     if (typeof o.$ref !== "string") return;
     const t = typeRefName(o.$ref);
-    if (t) o.$ref = defsPointer(typeNameOf(t));
+    if (t) o.$ref = typeRefToDefs(o.$ref, t, typeNameOf(t));
     else if (o.$ref === "#") o.$ref = defsPointer(defName);
     else if (o.$ref.startsWith("#/")) o.$ref = `${defsPointer(defName)}${o.$ref.slice(1)}`;
   });

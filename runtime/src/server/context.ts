@@ -14,6 +14,7 @@ import type {
 import { LOGGING_LEVELS } from "../protocol/types.js";
 import type { InputRequest } from "../protocol/types.js";
 import type { AuthInfo } from "../transports/transport.js";
+import { fairly } from "./fair-share.js";
 import { missingCapability, missingCapabilityError, type InputRound } from "./input-required.js";
 import type { ServerSession } from "./session.js";
 
@@ -140,14 +141,17 @@ export class Context<App = unknown> {
     return this.logger;
   }
 
-  /** Reports progress when the client asked for it (a progressToken); otherwise does nothing. */
+  /**
+   * Reports progress when the client asked for it (a progressToken); otherwise does
+   * nothing. Resolves once the transport has room again: await it in loops.
+   */
   async progress(progress: number, total?: number, message?: string): Promise<void> {
     const token = (this.meta as { progressToken?: string | number } | undefined)?.progressToken;
     if (token === undefined) return;
     const params: Record<string, unknown> = { progressToken: token, progress };
     if (total !== undefined) params.total = total;
     if (message !== undefined && this.session.features.progressMessage) params.message = message;
-    await this.session.peer.notify("notifications/progress", params, { relatedRequestId: this.req.id });
+    await fairly(this.session.peer.notify("notifications/progress", params, { relatedRequestId: this.req.id }));
   }
 
   /** Reads another resource of this server, as a client would. */
@@ -234,9 +238,13 @@ export class Context<App = unknown> {
     return this.session.peer.request<T>(method, stripUndefined(params), options);
   }
 
-  /** Low level: any notification to the client, tied to this request. */
+  /**
+   * Low level: any notification to the client, tied to this request. Like `log` and
+   * `progress`, it resolves once the transport has room again (a flood is slowed to the
+   * client's pace, and takes turns with other work).
+   */
   notify(method: string, params?: Record<string, unknown>): Promise<void> {
-    return this.session.peer.notify(method, params, { relatedRequestId: this.req.id });
+    return fairly(this.session.peer.notify(method, params, { relatedRequestId: this.req.id }));
   }
 
   /**

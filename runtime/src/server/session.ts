@@ -15,6 +15,7 @@ import {
   type Features,
 } from "../protocol/versions.js";
 import { Context } from "./context.js";
+import { fairly } from "./fair-share.js";
 import { dispatchModern, isModernRequest, type ModernEnvelope } from "./modern.js";
 import { paginate } from "./pagination.js";
 import type { Registry } from "./registry.js";
@@ -262,12 +263,15 @@ export class ServerSession {
     return {};
   }
 
-  /** Sends notifications/message unless the client asked for a higher level. */
+  /**
+   * Sends notifications/message unless the client asked for a higher level; resolves once
+   * the transport has room again (see fair-share.ts).
+   */
   sendLog(level: LoggingLevel, data: unknown, logger: string | undefined, relatedRequestId?: RequestId): Promise<void> {
     if (LOGGING_LEVELS.indexOf(level) < this.logLevelIndex || !this.initialized) return Promise.resolve();
     const params: Record<string, unknown> = { level, data };
     if (logger !== undefined) params.logger = logger;
-    return this.peer.notify("notifications/message", params, { relatedRequestId });
+    return fairly(this.peer.notify("notifications/message", params, { relatedRequestId }));
   }
 
   /** @internal */

@@ -5,7 +5,7 @@ import { DEFAULT_NEGOTIATED_VERSION, LATEST_SESSION_VERSION, isSupportedVersion,
 import type { McpServer } from "../../server/server.js";
 import type { ServerSession } from "../../server/session.js";
 import type { AuthInfo, MessageExtra } from "../transport.js";
-import { MemoryEventStore, type EventStore } from "./event-store.js";
+import { MemoryEventStore, type EventStore, type MemoryEventStoreOptions } from "./event-store.js";
 import { accepts, checkHostAndOrigin, corsHeaders, isJsonContentType, preflightHeaders, type GuardOptions } from "./guards.js";
 import { TOO_LARGE, fromWebRequest, type IncomingHttp } from "./incoming.js";
 import { LegacySseEndpoint, legacyPaths } from "./legacy-sse.js";
@@ -27,8 +27,20 @@ export interface HttpHandlerOptions extends GuardOptions {
   sessionTtlMs?: number;
   /** Most live sessions; the least recently active idle one is closed for a new one (default 10,000). */
   maxSessions?: number;
-  /** Keeps SSE events for clients that reconnect (default: bounded in memory); false turns resumption off. */
+  /** Keeps SSE events for clients that reconnect (default: a MemoryEventStore, bounded in bytes); false turns resumption off. */
   eventStore?: EventStore | false;
+  /** Limits of the default event store (bytes and events per stream, per session, in all). */
+  eventStoreLimits?: MemoryEventStoreOptions;
+  /**
+   * Unread bytes on one SSE stream beyond which it is congested: `ctx.log`,
+   * `ctx.progress` and notifications wait until the client reads (default 1 MiB).
+   */
+  maxBufferedBytes?: number;
+  /**
+   * Unread bytes on one SSE stream beyond which the client is cut off (it resumes with
+   * `Last-Event-ID`); only with an event store, so nothing is lost (default 16 MiB).
+   */
+  maxUnreadBytes?: number;
   /** Persists session state so another process can resume a session (default: in memory). */
   sessionStore?: SessionStore;
   /** `retry:` advice sent with each stream's priming event, in ms (default 1000). */
@@ -66,6 +78,8 @@ const DEFAULTS = {
   maxSessions: 10_000,
   retryMs: 1000,
   keepAliveMs: 25_000,
+  maxBufferedBytes: 1024 * 1024,
+  maxUnreadBytes: 16 * 1024 * 1024,
 };
 
 /**
@@ -95,7 +109,7 @@ export class McpHttpHandler {
     this.path = options.path ?? DEFAULTS.path;
     this.onerror = options.onerror ?? server.options.onerror ?? ((e) => console.error(`[mcp] ${e.stack ?? e.message}`));
     if (this.stateful) {
-      this.eventStore = options.eventStore === false ? undefined : (options.eventStore ?? new MemoryEventStore());
+      this.eventStore = options.eventStore === false ? undefined : (options.eventStore ?? new MemoryEventStore(options.eventStoreLimits));
       // Records are small: keeping many more than live sessions lets evicted ones resume.
       this.sessionStore = options.sessionStore ?? new MemorySessionStore({ ttlMs: this.ttl, maxRecords: 10 * (options.maxSessions ?? DEFAULTS.maxSessions) });
     } else {
@@ -104,7 +118,12 @@ export class McpHttpHandler {
     if (options.auth && options.authenticate) throw new Error("HttpHandlerOptions: give either auth or authenticate, not both");
     const auth = options.auth ?? (options.authenticate ? undefined : server.options.auth);
     if (auth) this.protectedResource = new ProtectedResource(server, auth, { path: this.path, trustProxy: options.trustProxy }, this.onerror);
-    this.modern = new ModernHttp(server, { json: options.json, keepAliveMs: options.keepAliveMs ?? DEFAULTS.keepAliveMs, onerror: this.onerror });
+    this.modern = new ModernHttp(server, {
+      json: options.json,
+      keepAliveMs: options.keepAliveMs ?? DEFAULTS.keepAliveMs,
+      maxBufferedBytes: options.maxBufferedBytes ?? DEFAULTS.maxBufferedBytes,
+      onerror: this.onerror,
+    });
     if (options.legacySse) this.legacy = new LegacySseEndpoint(server, legacyPaths(this.path, options.legacySse), this.onerror, options.keepAliveMs ?? DEFAULTS.keepAliveMs);
   }
 
@@ -245,7 +264,11 @@ export class McpHttpHandler {
       if (v instanceof Response) return v;
       version = v;
     }
-    const transport = new SessionTransport({ onerror: this.onerror, keepAliveMs: this.options.keepAliveMs ?? DEFAULTS.keepAliveMs });
+    const transport = new SessionTransport({
+      onerror: this.onerror,
+      keepAliveMs: this.options.keepAliveMs ?? DEFAULTS.keepAliveMs,
+      maxBufferedBytes: this.options.maxBufferedBytes ?? DEFAULTS.maxBufferedBytes,
+    });
     const session = await this.server.connect(transport);
     this.transient.add(session);
     const release = () => {
@@ -346,6 +369,8 @@ export class McpHttpHandler {
       eventStore: this.eventStore,
       retryMs: this.options.retryMs ?? DEFAULTS.retryMs,
       keepAliveMs: this.options.keepAliveMs ?? DEFAULTS.keepAliveMs,
+      maxBufferedBytes: this.options.maxBufferedBytes ?? DEFAULTS.maxBufferedBytes,
+      maxUnreadBytes: this.options.maxUnreadBytes ?? DEFAULTS.maxUnreadBytes,
       onerror: this.onerror,
     });
     const session = await this.server.connect(transport);

@@ -1,0 +1,102 @@
+/**
+ * Issue 16, finding 1: one small request could freeze an HTTP server and balloon its
+ * memory (`ctx.log` and `ctx.progress` resolved at once, so a handler looping over them
+ * never yielded, and every notification was queued). Here one session calls `flood`
+ * with a 4 MB list of names and a progress token (two notifications per name) and reads
+ * its stream, while another session pings: the pings stay fast (p99 under the issue's
+ * 100 ms) and the server's RSS stays under the documented ceiling. A second case has
+ * the flooding client stop reading: the handler is held back, memory stays bounded,
+ * and other sessions are still served.
+ */
+import { after, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { RawHttpSession, memoryOf, namesOfSize, percentile, pingLatencies, startHttpChild, type HttpChild } from "./load-helpers.js";
+
+const MiB = 1024 * 1024;
+/** docs/http.md: what the defaults let one flooding session add to a server's memory, with generous room for GC lag. */
+const FLOOD_CEILING = 200 * MiB;
+const PINGS = 400;
+
+describe("a notification flood from one session", { timeout: 180_000 }, () => {
+  let server: HttpChild | undefined;
+  after(async () => server?.stop());
+
+  test("does not stall other sessions or grow memory without bound (client reading)", async () => {
+    server = await startHttpChild("flood.ts");
+    const pid = server.child.pid!;
+    const flooder = await new RawHttpSession(server.url).open();
+    const other = await new RawHttpSession(server.url).open();
+    await pingLatencies(other, 20); // warm up
+    const before = memoryOf(pid);
+
+    const names = namesOfSize(4_000_000);
+    const abort = new AbortController();
+    const flood = await flooder.post(
+      { jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "flood", arguments: { names }, _meta: { progressToken: "p" } } },
+      abort.signal,
+    );
+    assert.equal(flood.status, 200);
+    // Read (and drop) the stream as fast as it comes; note when it ends.
+    let floodBytes = 0;
+    let floodDone = false;
+    const reader = flood.body!.getReader();
+    const firstChunk = reader.read().then((r) => (floodBytes += r.value?.length ?? 0));
+    const reading = (async () => {
+      await firstChunk;
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        floodBytes += value.length;
+      }
+      floodDone = true;
+    })().catch(() => undefined);
+    await firstChunk;
+
+    const latencies = await pingLatencies(other, PINGS);
+    const during = memoryOf(pid);
+    const stillFlooding = !floodDone;
+    abort.abort();
+    await reading;
+
+    const p50 = percentile(latencies, 50);
+    const p99 = percentile(latencies, 99);
+    const grown = during.peak - before.rss;
+    console.log(
+      `flood (reading client): ping p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms; RSS before ${(before.rss / MiB).toFixed(0)} MiB, peak ${(during.peak / MiB).toFixed(0)} MiB; ${(floodBytes / MiB).toFixed(0)} MiB of notifications read`,
+    );
+    assert.ok(stillFlooding, "the flood should still be running when the pings end (else they measured nothing)");
+    assert.ok(p99 < 100, `p99 of pings during the flood: ${p99.toFixed(1)} ms (p50 ${p50.toFixed(1)} ms)`);
+    assert.ok(grown < FLOOD_CEILING, `RSS grew by ${(grown / MiB).toFixed(0)} MiB during the flood`);
+    await server.stop();
+    server = undefined;
+  });
+
+  test("is held back when the flooding client stops reading, with bounded memory", async () => {
+    server = await startHttpChild("flood.ts");
+    const pid = server.child.pid!;
+    const flooder = await new RawHttpSession(server.url).open();
+    const other = await new RawHttpSession(server.url).open();
+    await pingLatencies(other, 20);
+    const before = memoryOf(pid);
+
+    const names = namesOfSize(4_000_000);
+    const flood = await flooder.post({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "flood", arguments: { names }, _meta: { progressToken: "p" } } });
+    assert.equal(flood.status, 200);
+    // Never read the body: the server must stop producing, not buffer the rest.
+    const latencies = await pingLatencies(other, PINGS);
+    const samples = [memoryOf(pid)];
+    // Give a runaway handler every chance to show: more pings, more samples.
+    for (let i = 0; i < 5; i++) {
+      await pingLatencies(other, 50);
+      samples.push(memoryOf(pid));
+    }
+    const p99 = percentile(latencies, 99);
+    const peak = Math.max(...samples.map((s) => s.peak));
+    console.log(`flood (stalled client): ping p99 ${p99.toFixed(1)} ms; RSS before ${(before.rss / MiB).toFixed(0)} MiB, peak ${(peak / MiB).toFixed(0)} MiB`);
+    assert.ok(p99 < 100, `p99 of pings while a stalled flood is held: ${p99.toFixed(1)} ms`);
+    assert.ok(peak - before.rss < FLOOD_CEILING, `RSS grew by ${((peak - before.rss) / MiB).toFixed(0)} MiB`);
+    await flood.body?.cancel().catch(() => undefined);
+    await server.stop();
+    server = undefined;
+  });
+});

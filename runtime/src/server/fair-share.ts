@@ -8,7 +8,7 @@
  */
 
 /** Notifications the whole process may send in one turn before senders wait for the next. */
-const TURN_BUDGET = 64;
+const TURN_BUDGET = 16;
 
 // setImmediate runs after the poll phase (other sockets' I/O); setTimeout(0) where it is missing (Workers).
 const nextTurn: (f: () => void) => void =

@@ -10,6 +10,9 @@ export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 /** Default limit of output written but not yet read by the client (see StdioServerOptions). */
 export const DEFAULT_STDIO_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
+/** Default limit of requests in flight before stdin is paused (see StdioServerOptions). */
+export const DEFAULT_STDIO_MAX_INFLIGHT = 1000;
+
 export interface StdioServerOptions {
   stdin?: Readable;
   stdout?: Writable;
@@ -26,6 +29,12 @@ export interface StdioServerOptions {
    * server hold about this much, not everything it would have answered.
    */
   maxBufferedBytes?: number;
+  /**
+   * Requests in flight (not counting those waiting for the client's answer to a request
+   * of ours) beyond which the server stops reading until some finish (default 1000):
+   * a client cannot queue more work, or more replies, than this at a time.
+   */
+  maxInflight?: number;
 }
 
 type WriteFn = (chunk: string, callback?: (error?: Error | null) => void) => boolean;
@@ -53,11 +62,15 @@ export class StdioServerTransport implements Transport {
     // Nobody can hear the answers any more: end the session as if input had ended.
     this.endInput();
   };
-  private readonly onData = (chunk: Buffer) => this.reader!.push(chunk);
+  private readonly onData = (chunk: Buffer) => {
+    this.reader!.push(chunk);
+    if ((this.sink?.backlog?.() ?? 0) > this.maxInflight) this.throttle();
+  };
   private reader?: LineReader;
   /** Lines sent this turn, written together once the turn's other work is done. */
   private out = "";
   private readonly maxBuffered: number;
+  private readonly maxInflight: number;
   /** Reading stopped because the client is not reading our output (see `maxBufferedBytes`). */
   private throttled = false;
   /** Reading stopped for good (shutdown). */
@@ -78,12 +91,20 @@ export class StdioServerTransport implements Transport {
       this.hookDrain();
       return;
     }
-    if (this.throttled) {
-      this.throttled = false;
-      if (!this.stopped) this.stdin.resume();
-    }
     for (const resolve of this.waiters.splice(0)) resolve();
+    this.maybeResume();
   };
+
+  /** Reads again once both the output and the work in flight are back under their limits. */
+  private maybeResume(): void {
+    if (!this.throttled || this.unwritten > this.maxBuffered || (this.sink?.backlog?.() ?? 0) > this.maxInflight) return;
+    this.throttled = false;
+    if (!this.stopped) this.stdin.resume();
+  }
+
+  requestFinished(): void {
+    if (this.throttled) this.maybeResume();
+  }
 
   constructor(private readonly options: StdioServerOptions = {}) {
     this.stdin = options.stdin ?? process.stdin;
@@ -91,6 +112,7 @@ export class StdioServerTransport implements Transport {
     this.stdout = stdout;
     this.write = stdout.write.bind(stdout) as WriteFn;
     this.maxBuffered = options.maxBufferedBytes ?? DEFAULT_STDIO_MAX_BUFFERED_BYTES;
+    this.maxInflight = options.maxInflight ?? DEFAULT_STDIO_MAX_INFLIGHT;
     if (options.guardStdout ?? stdout === process.stdout) guardProcessStdout();
     this.inputEnded = new Promise((resolve) => (this.endInput = resolve));
   }
@@ -131,7 +153,7 @@ export class StdioServerTransport implements Transport {
       this.throttled = true;
       this.stdin.pause();
     }
-    this.hookDrain();
+    if (this.unwritten > this.maxBuffered) this.hookDrain();
   }
 
   private hookDrain(): void {

@@ -141,6 +141,11 @@ export class Peer {
     return this.inflight.size;
   }
 
+  /** Requests we sent that await an answer. */
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
   onClose(listener: () => void): void {
     this.closeListeners.push(listener);
   }

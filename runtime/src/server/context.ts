@@ -18,6 +18,9 @@ import { fairly } from "./fair-share.js";
 import { missingCapability, missingCapabilityError, type InputRound } from "./input-required.js";
 import type { ServerSession } from "./session.js";
 
+/** Most requests to the client (elicitation, sampling, roots) awaiting an answer in one session. */
+export const MAX_PENDING_CLIENT_REQUESTS = 256;
+
 export type LogFn = (data: unknown, logger?: string) => Promise<void>;
 
 /** Logging to the client (`notifications/message`), honouring the level it asked for. */
@@ -232,6 +235,12 @@ export class Context<App = unknown> {
         return this.input<T>(method, params, undefined, method);
       }
       return Promise.reject(new McpError(ErrorCode.InvalidRequest, `${method} cannot be sent: in protocol revision 2026-07-28 a server sends no requests to the client`));
+    }
+    // Each awaits the client's answer, holding its handler: a client that never answers cannot pile them up.
+    if (this.session.peer.pendingCount >= MAX_PENDING_CLIENT_REQUESTS) {
+      return Promise.reject(
+        new McpError(ErrorCode.InternalError, `${method} not sent: ${MAX_PENDING_CLIENT_REQUESTS} requests to the client already await an answer in this session`),
+      );
     }
     const options: RequestOptions = { signal: this.signal, relatedRequestId: this.req.id };
     if (timeoutMs !== undefined) options.timeoutMs = timeoutMs;

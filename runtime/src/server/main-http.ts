@@ -14,6 +14,11 @@ export const HTTP_USAGE = `HTTP options (defaults from mcp.yaml's http:, then th
   --allowed-origin <o>   accept this Origin besides localhost (repeatable)
   --cors                 send CORS headers for any origin
   --trust-proxy          trust X-Forwarded-* headers from a reverse proxy
+  --max-body-bytes <n>   largest request body (default 4 MiB)
+  --max-sessions <n>     most live sessions (default 10000)
+  --max-buffered-bytes <n>  unread bytes per stream before senders wait (default 1 MiB)
+  --max-event-bytes <n>  bytes the event store keeps in all (default 64 MiB)
+  (sizes take a suffix: 512k, 16m, 1g)
 `;
 
 /** Reads the HTTP flags over the manifest's defaults; throws on a malformed flag. */
@@ -74,6 +79,18 @@ export function parseHttpArgs(argv: string[], defaults: ServeHttpOptions = {}, e
       case "--trust-proxy":
         o.trustProxy = true;
         break;
+      case "--max-body-bytes":
+        o.maxBodyBytes = toBytes(value(), flag);
+        break;
+      case "--max-sessions":
+        o.maxSessions = toBytes(value(), flag);
+        break;
+      case "--max-buffered-bytes":
+        o.maxBufferedBytes = toBytes(value(), flag);
+        break;
+      case "--max-event-bytes":
+        o.eventStoreLimits = { ...o.eventStoreLimits, maxBytes: toBytes(value(), flag) };
+        break;
       case "--stdio":
         break;
       default:
@@ -81,6 +98,15 @@ export function parseHttpArgs(argv: string[], defaults: ServeHttpOptions = {}, e
     }
   }
   return o;
+}
+
+/** A size such as `4194304`, `512k`, `16m` or `1g` (binary units). */
+export function toBytes(v: string, what: string): number {
+  const m = /^(\d+)([kmg]?)(i?b)?$/i.exec(v.trim());
+  if (!m) throw new Error(`${what}: '${v}' is not a size (such as 1048576, 512k, 16m)`);
+  const n = Number(m[1]) * 1024 ** " kmg".indexOf((m[2] || " ").toLowerCase());
+  if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`${what}: '${v}' is out of range`);
+  return n;
 }
 
 function toPort(v: string, what: string): number {

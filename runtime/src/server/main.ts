@@ -60,7 +60,9 @@ export async function runMain(server: McpServer<any>, options: RunMainOptions = 
   const argv = options.argv ?? process.argv.slice(2);
   if (argv.includes("--help") || argv.includes("-h")) {
     const { HTTP_USAGE } = await import("./main-http.js");
-    process.stderr.write(`Usage: ${server.info.name} [--stdio | --http [port] [options]]\n\n${HTTP_USAGE}`);
+    process.stderr.write(
+      `Usage: ${server.info.name} [--stdio | --http [port] [options]]\n\nstdio options:\n  --max-buffered-bytes <n>  unread output before the server stops reading (default 4 MiB)\n  --max-inflight <n>     requests in flight before the server stops reading (default 1000)\n\n${HTTP_USAGE}`,
+    );
     return;
   }
   if (argv.includes("--http") || argv.some((a) => a.startsWith("--http="))) {
@@ -69,5 +71,38 @@ export async function runMain(server: McpServer<any>, options: RunMainOptions = 
     await runHttp(server, argv);
     return;
   }
-  await serveStdio(server);
+  let stdio: ServeStdioOptions;
+  try {
+    stdio = stdioLimits(argv);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  await serveStdio(server, stdio);
+}
+
+/** stdio's limits from `--max-buffered-bytes <size>` and `--max-inflight <n>` (see StdioServerOptions). */
+function stdioLimits(argv: string[]): ServeStdioOptions {
+  const options: ServeStdioOptions = {};
+  const valueOf = (flag: string): string | undefined => {
+    const i = argv.findIndex((a) => a === flag || a.startsWith(`${flag}=`));
+    if (i < 0) return undefined;
+    const v = argv[i]!.includes("=") ? argv[i]!.slice(flag.length + 1) : argv[i + 1];
+    if (v === undefined) throw new Error(`${flag} needs a value`);
+    return v;
+  };
+  const buffered = valueOf("--max-buffered-bytes");
+  if (buffered !== undefined) options.maxBufferedBytes = parseSize(buffered, "--max-buffered-bytes");
+  const inflight = valueOf("--max-inflight");
+  if (inflight !== undefined) options.maxInflight = parseSize(inflight, "--max-inflight");
+  return options;
+}
+
+/** A size such as `4194304`, `512k` or `16m` (binary units). */
+function parseSize(v: string, what: string): number {
+  const m = /^(\d+)([kmg]?)$/i.exec(v.trim());
+  const n = m ? Number(m[1]) * 1024 ** " kmg".indexOf((m[2] || " ").toLowerCase()) : NaN;
+  if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`${what}: '${v}' is not a size (such as 1048576, 512k, 16m)`);
+  return n;
 }

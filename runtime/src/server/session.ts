@@ -25,6 +25,9 @@ import { canSubscribe, listResources, readResource, templateView } from "./resou
 import type { McpServer } from "./server.js";
 import { callTool, toolView } from "./tools.js";
 
+/** Most bytes of `capabilities` and `clientInfo` a session keeps from initialize. */
+export const MAX_CLIENT_STATE_BYTES = 16 * 1024;
+
 type Builtin = (s: ServerSession, params: Record<string, unknown>, ctx: Context<any>) => unknown;
 
 /** Which capability a method needs the server to have advertised. */
@@ -193,6 +196,11 @@ export class ServerSession {
     if (typeof requested !== "string") throw invalidParams("initialize needs a string 'protocolVersion'");
     if (p.capabilities !== undefined && (typeof p.capabilities !== "object" || p.capabilities === null)) {
       throw invalidParams("initialize: 'capabilities' must be an object");
+    }
+    // Kept for the session's life (and in its stored record): a client cannot make it huge.
+    const kept = JSON.stringify(p.capabilities ?? {}).length + JSON.stringify(p.clientInfo ?? {}).length;
+    if (kept > MAX_CLIENT_STATE_BYTES) {
+      throw invalidParams(`initialize: 'capabilities' and 'clientInfo' take ${kept} bytes; at most ${MAX_CLIENT_STATE_BYTES} are kept per session`);
     }
     // Echo a version we speak, else offer our latest and let the client decide.
     this.protocolVersion = isSupportedVersion(requested) ? requested : LATEST_SESSION_VERSION;

@@ -23,6 +23,12 @@ export interface HttpHandlerOptions extends GuardOptions {
   json?: boolean;
   /** Largest request body in bytes (default 4 MiB); larger gets 413. */
   maxBodyBytes?: number;
+  /**
+   * Bytes of request bodies being read at once, across all requests (default 64 MiB):
+   * a POST that would pass it gets 503 with Retry-After. A body reserves its
+   * Content-Length, or `maxBodyBytes` when it declares none.
+   */
+  maxBufferedBodyBytes?: number;
   /** A session idle this long is closed (default 30 minutes). */
   sessionTtlMs?: number;
   /** Most live sessions; the least recently active idle one is closed for a new one (default 10,000). */
@@ -74,6 +80,7 @@ interface LiveSession {
 const DEFAULTS = {
   path: "/mcp",
   maxBodyBytes: 4 * 1024 * 1024,
+  maxBufferedBodyBytes: 64 * 1024 * 1024,
   sessionTtlMs: 30 * 60_000,
   maxSessions: 10_000,
   retryMs: 1000,
@@ -98,6 +105,8 @@ export class McpHttpHandler {
   readonly protectedResource?: ProtectedResource;
   private readonly onerror: (error: Error) => void;
   private sweeper?: ReturnType<typeof setInterval>;
+  /** Bytes reserved by bodies being read now (see maxBufferedBodyBytes). */
+  private bodyBytes = 0;
   private closing?: Promise<void>;
   /** 2026-07-28 requests: stateless, one POST each. */
   private readonly modern: ModernHttp;
@@ -208,12 +217,20 @@ export class McpHttpHandler {
         return httpError(415, -32000, "Unsupported Media Type: Content-Type must be application/json", cors);
       }
       const limit = this.options.maxBodyBytes ?? DEFAULTS.maxBodyBytes;
+      const declared = Number(req.header("content-length") ?? NaN);
+      const reserve = Number.isFinite(declared) && declared >= 0 ? Math.min(declared, limit) : limit;
+      if (this.bodyBytes + reserve > (this.options.maxBufferedBodyBytes ?? DEFAULTS.maxBufferedBodyBytes)) {
+        return httpError(503, -32000, "Service Unavailable: too many request bodies are being read; retry shortly", { ...cors, "retry-after": "1" });
+      }
+      this.bodyBytes += reserve;
       let text: string | typeof TOO_LARGE;
       try {
         text = await req.text(limit);
       } catch {
         // The client hung up mid-body: nobody is left to read an answer.
         return httpError(400, -32000, "Bad Request: the body could not be read", cors);
+      } finally {
+        this.bodyBytes -= reserve;
       }
       if (text === TOO_LARGE) return httpError(413, -32000, `Payload Too Large: the body exceeds ${limit} bytes`, cors);
       try {

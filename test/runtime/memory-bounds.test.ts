@@ -12,7 +12,7 @@ import { McpServer, MemorySessionStore, createHttpHandler, serveStdio, type Cont
 const V = "2025-11-25";
 
 describe("session records", () => {
-  const record = (id: string, pad = 0) => ({ id, state: { protocolVersion: V, clientCapabilities: { experimental: { pad: "x".repeat(pad) } } }, createdAt: Date.now(), lastActiveAt: Date.now() });
+  const record = (id: string, pad = 0) => ({ id, state: { protocolVersion: V, clientCapabilities: { experimental: { pad: { text: "x".repeat(pad) } } } }, createdAt: Date.now(), lastActiveAt: Date.now() });
 
   test("are bounded in bytes: the least recently active go first", () => {
     const store = new MemorySessionStore({ maxBytes: 10_000 });

@@ -113,3 +113,40 @@ describe("a notification flood from one session", { timeout: 180_000 }, () => {
     server = undefined;
   });
 });
+
+describe("an HTTP client that stops reading while unawaited messages keep coming", { timeout: 120_000 }, () => {
+  let server: HttpChild | undefined;
+  after(async () => server?.stop());
+
+  test("is cut off past maxUnreadBytes: the server's memory stays bounded and other sessions are served", async () => {
+    server = await startHttpChild("flood.ts");
+    const pid = server.child.pid!;
+    const slow = await new RawHttpSession(server.url).open();
+    const other = await new RawHttpSession(server.url).open();
+    const before = memoryOf(pid);
+    // 200 log messages of 1 MB each, sent without waiting: 200 MB if it were all kept.
+    const r = await slow.post({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "spray", arguments: { count: 200, bytes: 1_000_000 } } });
+    assert.equal(r.status, 200);
+    // The other session is answered meanwhile and after.
+    const reply = await other.request(2, "tools/call", { name: "memory", arguments: {} });
+    const after = memoryOf(pid);
+    const grown = after.peak - before.rss;
+    console.log(`spray to a stalled HTTP client: RSS before ${(before.rss / MiB).toFixed(0)} MiB, peak ${(after.peak / MiB).toFixed(0)} MiB`);
+    assert.ok(reply.result, "the other session is served");
+    // Default maxUnreadBytes 16 MiB + event store 8 MiB per session + what the handler itself builds.
+    assert.ok(grown < 120 * MiB, `RSS grew by ${(grown / MiB).toFixed(0)} MiB`);
+    // The stalled stream was cut off: reading it now ends (or errors) before the 200 MB.
+    let got = 0;
+    try {
+      const reader = r.body!.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        got += value.length;
+      }
+    } catch {
+      // Reset by the server: as good as an end.
+    }
+    assert.ok(got < 100 * MiB, `read ${(got / MiB).toFixed(0)} MiB from a stream that should have been cut off`);
+  });
+});

@@ -84,6 +84,8 @@ export class StdioServerTransport implements Transport {
     if (text === "" || this.outputBroken) return;
     this.write(text);
     if (this.unwritten > this.maxBuffered) this.throttle();
+    // A stdout that took it all at once (a file, a fast pipe) never emits 'drain': go on now.
+    else if (this.waiters.length > 0 || this.throttled) this.release();
   };
   private readonly onDrain = () => {
     this.drainHooked = false;
@@ -91,9 +93,14 @@ export class StdioServerTransport implements Transport {
       this.hookDrain();
       return;
     }
+    this.release();
+  };
+
+  /** Output is back under its limit: waiting senders go on, and reading resumes if nothing else holds it. */
+  private release(): void {
     for (const resolve of this.waiters.splice(0)) resolve();
     this.maybeResume();
-  };
+  }
 
   /** Reads again once both the output and the work in flight are back under their limits. */
   private maybeResume(): void {

@@ -146,6 +146,11 @@ export class SseWriter {
   }
 
   private hookDrain(): void {
+    if (this.sink && !this.sink.onDrain) {
+      // A sink that cannot say when it drained: nothing to wait for.
+      for (const resolve of this.waiters.splice(0)) resolve();
+      return;
+    }
     if (!this.sink?.onDrain || this.drainHooked) return;
     this.drainHooked = true;
     this.sink.onDrain(() => {
@@ -173,7 +178,7 @@ export class SseWriter {
     if (this.cancelled) return true;
     for (const text of queued) sink.write(text);
     if (!this.open) sink.end();
-    else if (this.waiters.length > 0) this.hookDrain();
+    else this.wake();
     return true;
   }
 

@@ -126,3 +126,53 @@ export function namesOfSize(bytes: number): string[] {
   }
   return names;
 }
+
+/**
+ * POSTs `body` to the session and reads the SSE answer in a child process (node:http,
+ * bytes dropped), so the reading costs the test process nothing: its ping timings then
+ * measure the server, not the test's own stream parsing.
+ */
+export function readInChild(session: RawHttpSession, body: unknown): { started: Promise<void>; finished: () => boolean; bytes: () => number; stop: () => Promise<void> } {
+  const script = `
+    const http = require("node:http");
+    let body = "";
+    process.stdin.setEncoding("utf8");
+    process.stdin.on("data", (s) => (body += s));
+    process.stdin.on("end", () => {
+      const req = http.request(process.argv[1], { method: "POST", headers: JSON.parse(process.argv[2]) }, (res) => {
+        let n = 0;
+        res.on("data", (c) => { if (n === 0) process.stdout.write("started\\n"); n += c.length; });
+        res.on("end", () => process.stdout.write("done " + n + "\\n"));
+      });
+      req.end(body);
+    });`;
+  const child = spawn(process.execPath, ["-e", script, session.url, JSON.stringify(session.headers())], { stdio: ["pipe", "pipe", "inherit"] });
+  const closed = new Promise<void>((resolve) => child.once("close", () => resolve()));
+  let out = "";
+  let done = false;
+  let bytes = 0;
+  const started = new Promise<void>((resolve, reject) => {
+    child.stdout!.setEncoding("utf8");
+    child.stdout!.on("data", (s: string) => {
+      out += s;
+      if (out.includes("started")) resolve();
+      const m = /done (\d+)/.exec(out);
+      if (m) {
+        done = true;
+        bytes = Number(m[1]);
+      }
+    });
+    child.once("close", () => reject(new Error("the reader exited before the stream started")));
+  });
+  started.catch(() => undefined);
+  child.stdin!.end(JSON.stringify(body));
+  return {
+    started,
+    finished: () => done,
+    bytes: () => bytes,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      await closed;
+    },
+  };
+}

@@ -28,12 +28,22 @@ async function pingBound(other: RawHttpSession): Promise<{ bound: number; quiet:
   return { bound: 100 + quiet, quiet };
 }
 
+/** Every server a test starts is stopped after the file, even when its test failed. */
+const started: HttpChild[] = [];
+after(async () => {
+  for (const s of started) await s.stop();
+});
+async function start(): Promise<HttpChild> {
+  const s = await startHttpChild("flood.ts");
+  started.push(s);
+  return s;
+}
+
 describe("a notification flood from one session", { timeout: 180_000 }, () => {
-  let server: HttpChild | undefined;
-  after(async () => server?.stop());
+  let server: HttpChild;
 
   test("does not stall other sessions or grow memory without bound (client reading)", async () => {
-    server = await startHttpChild("flood.ts");
+    server = await start();
     const pid = server.child.pid!;
     const flooder = await new RawHttpSession(server.url).open();
     const other = await new RawHttpSession(server.url).open();
@@ -66,11 +76,10 @@ describe("a notification flood from one session", { timeout: 180_000 }, () => {
     assert.ok(p99 < bound, `p99 of pings during the flood: ${p99.toFixed(1)} ms (p50 ${p50.toFixed(1)} ms, ${quiet.toFixed(1)} ms without it)`);
     assert.ok(grown < FLOOD_CEILING, `RSS grew by ${(grown / MiB).toFixed(0)} MiB during the flood`);
     await server.stop();
-    server = undefined;
   });
 
   test("is held back when the flooding client stops reading, with bounded memory", async () => {
-    server = await startHttpChild("flood.ts");
+    server = await start();
     const pid = server.child.pid!;
     const flooder = await new RawHttpSession(server.url).open();
     const other = await new RawHttpSession(server.url).open();
@@ -96,16 +105,14 @@ describe("a notification flood from one session", { timeout: 180_000 }, () => {
     assert.ok(peak - before.rss < FLOOD_CEILING, `RSS grew by ${((peak - before.rss) / MiB).toFixed(0)} MiB`);
     await flood.body?.cancel().catch(() => undefined);
     await server.stop();
-    server = undefined;
   });
 });
 
 describe("an HTTP client that stops reading while unawaited messages keep coming", { timeout: 120_000 }, () => {
-  let server: HttpChild | undefined;
-  after(async () => server?.stop());
+  let server: HttpChild;
 
   test("is cut off past maxUnreadBytes: the server's memory stays bounded and other sessions are served", async () => {
-    server = await startHttpChild("flood.ts");
+    server = await start();
     const pid = server.child.pid!;
     const slow = await new RawHttpSession(server.url).open();
     const other = await new RawHttpSession(server.url).open();

@@ -12,7 +12,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { PassThrough } from "node:stream";
 import fc from "fast-check";
-import { McpServer, serveHttp, serveStdio, type Context, type RunningHttpServer, type ServerSession } from "../../runtime/src/index.js";
+import { McpServer, createHttpHandler, serveHttp, serveStdio, type Context, type McpHttpHandler, type RunningHttpServer, type ServerSession } from "../../runtime/src/index.js";
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -204,9 +204,11 @@ describe(`fuzzing the envelopes (${RUNS} runs, seed ${SEED})`, { timeout: 600_00
   // ------------------------------------------------------------ HTTP
 
   let http: RunningHttpServer;
+  let handler: McpHttpHandler;
   let sessionId = "";
   before(async () => {
-    http = await serveHttp(fuzzServer(), { port: 0, keepAliveMs: 0 });
+    handler = createHttpHandler(fuzzServer(), { keepAliveMs: 0 });
+    http = await serveHttp(handler, { port: 0 });
     const r = await fetch(http.url, {
       method: "POST",
       headers: { accept: "application/json, text/event-stream", "content-type": "application/json" },
@@ -256,5 +258,12 @@ describe(`fuzzing the envelopes (${RUNS} runs, seed ${SEED})`, { timeout: 600_00
     });
     assert.equal(ping.status, 200);
     assert.match(await ping.text(), /"id":"last","result":\{\}/);
+    // Nothing kept for finished work: no session has a request in flight or a POST awaiting replies.
+    const live = [...((handler as unknown as { live: Map<string, { transport: { pendingCount: number }; session: ServerSession }> }).live.values())];
+    await Promise.all(live.map((l) => l.session.peer.drain()));
+    for (const l of live) {
+      assert.equal(l.session.peer.inflightCount, 0);
+      assert.equal(l.transport.pendingCount, 0);
+    }
   });
 });

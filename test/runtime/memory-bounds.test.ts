@@ -6,8 +6,10 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { PassThrough } from "node:stream";
-import { McpServer, MemorySessionStore, createHttpHandler, serveStdio, type Context, type IncomingHttp } from "../../runtime/src/index.js";
+import { McpServer, MemorySessionStore, createHttpHandler, parseHttpArgs, serveStdio, type Context, type IncomingHttp } from "../../runtime/src/index.js";
+import { fixtureCommand, repoRoot } from "./helpers.js";
 
 const V = "2025-11-25";
 
@@ -114,5 +116,27 @@ describe("requests to the client awaiting an answer", () => {
     assert.equal(session.peer.pendingCount, 256);
     await session.close();
     assert.equal(session.peer.pendingCount, 0, "closing fails what was pending");
+  });
+});
+
+describe("limits from the command line", () => {
+  test("--http takes the size flags (binary suffixes)", () => {
+    const o = parseHttpArgs(["--http", "0", "--max-body-bytes", "8m", "--max-sessions", "50", "--max-buffered-bytes", "256k", "--max-event-bytes=1g"], {}, {});
+    assert.equal(o.maxBodyBytes, 8 * 1024 * 1024);
+    assert.equal(o.maxSessions, 50);
+    assert.equal(o.maxBufferedBytes, 256 * 1024);
+    assert.deepEqual(o.eventStoreLimits, { maxBytes: 1024 ** 3 });
+    assert.throws(() => parseHttpArgs(["--max-body-bytes", "lots"], {}, {}), /not a size/);
+  });
+
+  test("stdio refuses a malformed limit with exit code 2", async () => {
+    const { command, args } = fixtureCommand("flood.ts", ["--max-inflight", "many"]);
+    const child = spawn(command, args, { cwd: repoRoot, stdio: ["pipe", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr!.setEncoding("utf8");
+    child.stderr!.on("data", (s: string) => (stderr += s));
+    const code = await new Promise((resolve) => child.once("close", resolve));
+    assert.equal(code, 2);
+    assert.match(stderr, /--max-inflight: 'many' is not a size/);
   });
 });

@@ -37,8 +37,8 @@ const started: HttpChild[] = [];
 after(async () => {
   for (const s of started) await s.stop();
 });
-async function start(): Promise<HttpChild> {
-  const s = await startHttpChild("flood.ts");
+async function start(args: string[] = []): Promise<HttpChild> {
+  const s = await startHttpChild("flood.ts", {}, [], args);
   started.push(s);
   return s;
 }
@@ -113,6 +113,28 @@ describe("a notification flood from one session", { timeout: 180_000 }, () => {
     assert.ok(peak - before.rss < FLOOD_CEILING, `RSS grew by ${((peak - before.rss) / MiB).toFixed(0)} MiB`);
     await flood.body?.cancel().catch(() => undefined);
     await server.stop();
+  });
+});
+
+describe("a flood in JSON mode (notifications go to the GET stream, or wait in the event store)", { timeout: 180_000 }, () => {
+  test("other sessions stay fast and the store holds the flood's notifications within its byte limits", async () => {
+    const server = await start(["--json"]);
+    const pid = server.child.pid!;
+    const flooder = await new RawHttpSession(server.url).open();
+    const other = await new RawHttpSession(server.url).open();
+    await pingLatencies(other, 20);
+    const { bound, quiet, maxBound } = await pingBound(other);
+    const before = memoryOf(pid);
+    const flood = flooder.post({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "flood", arguments: { names: namesOfSize(4_000_000) }, _meta: { progressToken: "p" } } });
+    const latencies = await pingLatencies(other, PINGS);
+    const peak = memoryOf(pid).peak;
+    const p99 = percentile(latencies, 99);
+    console.log(`flood (JSON mode): ping p99 ${p99.toFixed(1)} ms, max ${Math.max(...latencies).toFixed(0)} ms (p99 ${quiet.toFixed(1)} ms without); RSS before ${(before.rss / MiB).toFixed(0)} MiB, peak ${(peak / MiB).toFixed(0)} MiB`);
+    assert.ok(Math.max(...latencies) < maxBound, `a ping waited ${Math.max(...latencies).toFixed(0)} ms: the server froze`);
+    assert.ok(p99 < bound, `p99 of pings during a JSON-mode flood: ${p99.toFixed(1)} ms`);
+    assert.ok(peak - before.rss < FLOOD_CEILING, `RSS grew by ${((peak - before.rss) / MiB).toFixed(0)} MiB`);
+    await server.stop();
+    await flood.catch(() => undefined);
   });
 });
 

@@ -18,8 +18,8 @@ export interface HttpChild {
 }
 
 /** Starts `test/fixtures/runtime/<fixture>` with `--http 0` and waits for its URL. */
-export async function startHttpChild(fixture: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<HttpChild> {
-  const { command, args } = fixtureCommand(fixture, ["--http", "0"]);
+export async function startHttpChild(fixture: string, env: Record<string, string> = {}, nodeArgs: string[] = [], serverArgs: string[] = []): Promise<HttpChild> {
+  const { command, args } = fixtureCommand(fixture, ["--http", "0", ...serverArgs]);
   const child = spawn(command, [...nodeArgs, ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr!.setEncoding("utf8");

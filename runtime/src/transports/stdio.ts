@@ -71,7 +71,7 @@ export class StdioServerTransport implements Transport {
   private out = "";
   private readonly maxBuffered: number;
   private readonly maxInflight: number;
-  /** Reading stopped because the client is not reading our output (see `maxBufferedBytes`). */
+  /** Reading stopped: the client is not reading our output (`maxBufferedBytes`), or too much is in flight (`maxInflight`). */
   private throttled = false;
   /** Reading stopped for good (shutdown). */
   private stopped = false;

@@ -1,9 +1,11 @@
 // `npm run bench`: the mcpgen-generated server, the official SDK and a bare Node loop,
 // side by side in one run, alternating in rounds; prints medians, ratios and targets.
 //
-//   node bench/run.mjs [--quick] [--rounds N] [--duration MS] [--soak-requests N] [--no-soak] [--no-generator] [--no-install] [--out FILE]
+//   node bench/run.mjs [--quick] [--rounds N] [--duration MS] [--soak-requests N] [--no-soak] [--no-generator] [--no-install] [--no-flood] [--out FILE]
 //   node bench/run.mjs --install-only      the production install sizes alone
 //
+// The flood scenario (bench/flood.mjs: ping p99 from another session and RSS while one
+// session floods notifications) runs after the modes unless --no-flood (or --quick).
 // --quick is the smoke run (test/bench.test.ts): a few hundred requests per server and
 // mode, checked for correctness only. Results also go to bench/results/latest.{json,md}
 // (quick.{json,md} for --quick), or to --out FILE.
@@ -13,6 +15,7 @@ import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import { formatFlood, runFlood } from "./flood.mjs";
 import { coldStart, driveHttp, driveStdio, median, nodeStart } from "./harness.mjs";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
@@ -40,6 +43,7 @@ const opts = {
   soakRequests: value("--soak-requests", 200_000),
   generator: !quick && !flag("--no-generator"),
   install: !quick && !flag("--no-install"),
+  flood: !quick && !flag("--no-flood"),
 };
 const outIndex = argv.indexOf("--out");
 const outFile = outIndex < 0 ? undefined : argv[outIndex + 1];
@@ -459,12 +463,21 @@ async function main() {
   };
   const gen = opts.generator ? attempt("generator", generatorSpeed) : undefined;
   const install = opts.install ? attempt("install", productionInstall) : undefined;
-  const text = report(s, raw, soakResult, gen, install);
+  let flood;
+  if (opts.flood) {
+    try {
+      flood = { reading: await runFlood(), stalled: await runFlood({ stalled: true }) };
+    } catch (error) {
+      log(`flood: not measured (${String(error.message ?? error).split("\n")[0]})`);
+    }
+  }
+  let text = report(s, raw, soakResult, gen, install);
+  if (flood) text += `\n\n${formatFlood(flood.reading)}\n${formatFlood(flood.stalled)}`;
   const took = (performance.now() - started) / 1000;
   const header = `${machine}\nload average at the end: ${loadavg().map((x) => x.toFixed(2)).join(" ")}; took ${took.toFixed(0)} s\n`;
   process.stdout.write(`\n${header}\n${text}\n`);
   mkdirSync(results, { recursive: true });
-  const json = { machine, options: opts, summary: s, soak: soakResult && Object.fromEntries(Object.entries(soakResult).map(([k, r]) => [k, { completed: r.completed, samples: r.samples, lost: r.lost, duplicates: r.duplicates, errors: r.errors }])), generator: gen, install, raw };
+  const json = { machine, options: opts, summary: s, soak: soakResult && Object.fromEntries(Object.entries(soakResult).map(([k, r]) => [k, { completed: r.completed, samples: r.samples, lost: r.lost, duplicates: r.duplicates, errors: r.errors }])), generator: gen, install, flood, raw };
   const name = opts.quick ? "quick" : "latest";
   writeFileSync(outFile ?? join(results, `${name}.json`), JSON.stringify(json, null, 1));
   if (!outFile) writeFileSync(join(results, `${name}.md`), `${header}\n${text}\n`);

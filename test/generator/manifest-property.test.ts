@@ -24,7 +24,7 @@ const timeLimitS = Number(env.MCPGEN_FUZZ_TIME_LIMIT_S ?? 150);
 const manifests = manifestArb({ tools: 6, resources: 4, templates: 3, prompts: 4, types: 4 });
 
 test(`every drawn manifest generates, compiles, serves and lists as written (${runs} manifests, seed ${seed})`, { timeout: (timeLimitS + 120) * 1000 }, async () => {
-  const details = await fc.check(fc.asyncProperty(manifests, checkManifest), {
+  const details = await fc.check(fc.asyncProperty(manifests, (m) => checkManifest(m)), {
     numRuns: runs,
     seed,
     ...(path ? { path } : {}),

@@ -10,6 +10,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { McpServer } from "../../runtime/src/index.js";
 import { registerBooking } from "../fixtures/runtime/docs/booking.js";
+import { registerImportRows } from "../fixtures/runtime/docs/import-rows.js";
 import { buildServer } from "../fixtures/runtime/docs/low-level.js";
 import { tryNotes } from "../fixtures/runtime/docs/notes-client.js";
 import { connectInMemory } from "../fixtures/runtime/docs/testing.js";
@@ -123,6 +124,17 @@ describe("docs/runtime.md examples", { timeout: 30_000 }, () => {
     server.tool({ name: "unlisted", handler: () => "no" });
     await assert.rejects(client.callTool("unlisted"), (e: any) => e.code === -32600 && /not allowed here/.test(e.message));
     assert.ok(timings.some((t) => /^tools\/call \d+ms$/.test(t)));
+    await server.close();
+  });
+
+  test("backpressure: an awaited progress loop reports every row and finishes", async () => {
+    const server = new McpServer({ name: "rows", version: "1.0.0" });
+    registerImportRows(server);
+    const client = await connectInMemory(server);
+    const seen: number[] = [];
+    const result = await client.callTool("import_rows", { rows: ["a", "b", "c"] }, { onprogress: (p) => void seen.push(p.progress) });
+    assert.equal((result.content[0] as { text: string }).text, "imported 3");
+    assert.deepEqual(seen, [1, 2, 3]);
     await server.close();
   });
 });

@@ -24,6 +24,7 @@ import { createApp as createRouterApp } from "../fixtures/http/express-router.js
 import { buildApp as buildFastify } from "../fixtures/http/fastify.js";
 import { createServer as createCalc } from "../fixtures/http/generated/server.js";
 import { app as honoApp, mcp as honoMcp } from "../fixtures/http/hono.js";
+import { createLimitedHandler } from "../fixtures/http/limits.js";
 import { createListener } from "../fixtures/http/node-http.js";
 import type { RedisLike } from "../fixtures/http/redis-stores.js";
 import { createReplicaHandler } from "../fixtures/http/replicas.js";
@@ -531,5 +532,19 @@ describe("replicas.ts: two handlers sharing the Redis-backed stores of redis-sto
     } finally {
       await Promise.all([a.close(), b.close()]);
     }
+  });
+});
+
+describe("limits.ts: a handler with tighter memory limits", () => {
+  test("refuses a body over its 1 MiB limit and serves the rest", async () => {
+    const handler = createLimitedHandler(createCalc());
+    const post = (body: string) =>
+      handler.fetch(new Request("http://localhost/mcp", { method: "POST", headers: { accept: JSON_AND_SSE, "content-type": "application/json" }, body }));
+    const big = await post(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping", params: { pad: "x".repeat(1024 * 1024) } }));
+    assert.equal(big.status, 413);
+    const init = await post(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: LATEST, capabilities: {}, clientInfo: { name: "t", version: "1" } } }));
+    assert.equal(init.status, 200);
+    assert.match(await init.text(), /"protocolVersion":"2025-11-25"/);
+    await handler.close();
   });
 });

@@ -141,6 +141,11 @@ export class Peer {
     return this.inflight.size;
   }
 
+  /** Requests we sent that await an answer. */
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
   onClose(listener: () => void): void {
     this.closeListeners.push(listener);
   }
@@ -154,6 +159,7 @@ export class Peer {
       invalidFrame: (detail) =>
         this.sendRaw({ jsonrpc: "2.0", id: null, error: { code: ErrorCode.InvalidRequest, message: `Invalid Request: ${detail}` } }),
       closed: () => this.handleClosed(),
+      backlog: () => Math.max(0, this.inflight.size - this.pending.size),
     };
     await transport.start(sink);
   }
@@ -476,6 +482,7 @@ export class Peer {
 
   private release(id: RequestId): void {
     this.inflight.delete(id);
+    this.transport?.requestFinished?.();
     if (this.inflight.size === 0 && this.drainWaiters.length > 0) {
       for (const resolve of this.drainWaiters.splice(0)) resolve();
     }

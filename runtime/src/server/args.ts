@@ -1,4 +1,5 @@
 import type { ServeHttpOptions } from "../transports/http/node.js";
+import type { StdioServerOptions } from "../transports/stdio.js";
 
 /**
  * The command line of a generated server (`node dist/server.js ...`). Parsed strictly: a
@@ -20,6 +21,16 @@ export const HTTP_USAGE = `HTTP options (defaults from mcp.yaml's http:, then th
   --allowed-origin <o>   accept this Origin besides localhost (repeatable)
   --cors                 send CORS headers for any origin
   --trust-proxy          trust X-Forwarded-* headers from a reverse proxy
+  --max-body-bytes <n>   largest request body (default 4 MiB)
+  --max-sessions <n>     most live sessions (default 10000)
+  --max-buffered-bytes <n>  unread bytes per stream before senders wait (default 1 MiB)
+  --max-event-bytes <n>  bytes the event store keeps in all (default 64 MiB)
+  (sizes take a suffix: 512k, 16m, 1g)
+`;
+
+export const STDIO_USAGE = `stdio options:
+  --max-buffered-bytes <n>  unwritten output before the server stops reading (default 4 MiB)
+  --max-inflight <n>     requests in flight before the server stops reading (default 1000)
 `;
 
 /** The one-line synopsis printed with every usage error. */
@@ -35,16 +46,22 @@ on Streamable HTTP with --http.
   --stdio                serve on stdin/stdout (the default)
   -h, --help             show this help
 
+${STDIO_USAGE}
 ${HTTP_USAGE}`;
 
 /** A command-line mistake: printed with the usage line, exit code 2. */
 export class ServerArgsError extends Error {}
 
-export type ServerArgs = { mode: "help" } | { mode: "stdio" } | { mode: "http"; options: ServeHttpOptions };
+export type StdioLimits = Pick<StdioServerOptions, "maxBufferedBytes" | "maxInflight">;
 
-/** Flags that take a value, and flags that are switches (HTTP only unless noted). */
-const VALUE_FLAGS = new Set(["--port", "--host", "--path", "--allowed-host", "--allowed-origin"]);
+export type ServerArgs = { mode: "help" } | { mode: "stdio"; options: StdioLimits } | { mode: "http"; options: ServeHttpOptions };
+
+/** HTTP-only flags that take a value, and HTTP-only switches. */
+const VALUE_FLAGS = new Set(["--port", "--host", "--path", "--allowed-host", "--allowed-origin", "--max-body-bytes", "--max-sessions", "--max-event-bytes"]);
 const SWITCHES = new Set(["--stateless", "--json", "--sse", "--legacy-sse", "--cors", "--trust-proxy"]);
+/** Flags of either transport, and stdio's own. */
+const SHARED_FLAGS = new Set(["--max-buffered-bytes"]);
+const STDIO_FLAGS = new Set(["--max-inflight"]);
 
 /**
  * Reads a server's command line: `--help`, `--stdio` (the default) or `--http [port]`
@@ -58,8 +75,9 @@ export function parseServerArgs(argv: string[], defaults: ServeHttpOptions = {},
   if (parsed.stdio && http) throw new ServerArgsError("--stdio and --http exclude each other");
   if (!http) {
     if (parsed.httpOnly) throw new ServerArgsError(`${parsed.httpOnly} applies to HTTP only: add --http [port]`);
-    return { mode: "stdio" };
+    return { mode: "stdio", options: parsed.stdioLimits };
   }
+  if (parsed.stdioOnly) throw new ServerArgsError(`${parsed.stdioOnly} applies to stdio only`);
   return { mode: "http", options: withEnv(parsed.options, env) };
 }
 
@@ -87,11 +105,13 @@ interface Flags {
   port: boolean;
   /** The first HTTP-only flag seen, for the message when serving stdio. */
   httpOnly?: string;
+  stdioLimits: StdioLimits;
+  stdioOnly?: string;
 }
 
 function parseFlags(argv: string[], defaults: ServeHttpOptions): Flags {
   const o: Flags["options"] = { ...defaults };
-  const flags: Flags = { options: o, stdio: false, http: false, port: false };
+  const flags: Flags = { options: o, stdio: false, http: false, port: false, stdioLimits: {} };
   // Flags add to the manifest's lists.
   const list = (key: "allowedHosts" | "allowedOrigins", value: string) => (o[key] = [...(o[key] ?? []), value]);
   for (let i = 0; i < argv.length; i++) {
@@ -120,6 +140,7 @@ function parseFlags(argv: string[], defaults: ServeHttpOptions): Flags {
       continue;
     }
     if (VALUE_FLAGS.has(flag) || SWITCHES.has(flag)) flags.httpOnly ??= flag;
+    if (STDIO_FLAGS.has(flag)) flags.stdioOnly ??= flag;
     if (SWITCHES.has(flag) && inline !== undefined) throw new ServerArgsError(`${flag} takes no value (got '${arg}')`);
     switch (flag) {
       case "--port":
@@ -157,6 +178,21 @@ function parseFlags(argv: string[], defaults: ServeHttpOptions): Flags {
       case "--trust-proxy":
         o.trustProxy = true;
         break;
+      case "--max-body-bytes":
+        o.maxBodyBytes = toSize(value(), flag);
+        break;
+      case "--max-sessions":
+        o.maxSessions = toSize(value(), flag);
+        break;
+      case "--max-event-bytes":
+        o.eventStoreLimits = { ...o.eventStoreLimits, maxBytes: toSize(value(), flag) };
+        break;
+      case "--max-buffered-bytes":
+        o.maxBufferedBytes = flags.stdioLimits.maxBufferedBytes = toSize(value(), flag);
+        break;
+      case "--max-inflight":
+        flags.stdioLimits.maxInflight = toSize(value(), flag);
+        break;
       default:
         if (flag.startsWith("-")) throw new ServerArgsError(`Unknown option ${flag}${suggest(flag)}`);
         throw new ServerArgsError(`unexpected argument '${arg}'`);
@@ -165,7 +201,7 @@ function parseFlags(argv: string[], defaults: ServeHttpOptions): Flags {
   return flags;
 }
 
-const KNOWN = ["--stdio", "--http", "--help", ...VALUE_FLAGS, ...SWITCHES];
+const KNOWN = ["--stdio", "--http", "--help", ...VALUE_FLAGS, ...SWITCHES, ...SHARED_FLAGS, ...STDIO_FLAGS];
 
 /** ` (did you mean --http?)` for a flag one or two edits away from a known one. */
 function suggest(flag: string): string {
@@ -195,5 +231,13 @@ function distance(a: string, b: string): number {
 function toPort(v: string, what: string): number {
   const n = /^\d+$/.test(v) ? Number(v) : NaN;
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ServerArgsError(`${what}: '${v}' is not a port number (0-65535; 0 picks a free port)`);
+  return n;
+}
+
+/** A count or a size such as `1048576`, `512k`, `16m`, `1g` (binary units). */
+function toSize(v: string, what: string): number {
+  const m = /^(\d+)([kmg]?)(i?b)?$/i.exec(v.trim());
+  const n = m ? Number(m[1]) * 1024 ** " kmg".indexOf((m[2] || " ").toLowerCase()) : NaN;
+  if (!Number.isSafeInteger(n) || n <= 0) throw new ServerArgsError(`${what}: '${v}' is not a positive size (such as 1048576, 512k, 16m)`);
   return n;
 }

@@ -14,8 +14,12 @@ import type {
 import { LOGGING_LEVELS } from "../protocol/types.js";
 import type { InputRequest } from "../protocol/types.js";
 import type { AuthInfo } from "../transports/transport.js";
+import { fairly } from "./fair-share.js";
 import { missingCapability, missingCapabilityError, type InputRound } from "./input-required.js";
 import type { ServerSession } from "./session.js";
+
+/** Most requests to the client (elicitation, sampling, roots) awaiting an answer in one session. */
+export const MAX_PENDING_CLIENT_REQUESTS = 256;
 
 export type LogFn = (data: unknown, logger?: string) => Promise<void>;
 
@@ -144,6 +148,7 @@ export class Context<App = unknown> {
    * Reports progress when the client asked for it (a progressToken); otherwise does
    * nothing. MCP progress tokens are strings or numbers: any other value is ignored as
    * if absent, never echoed back.
+   * Resolves once the transport has room again: await it in loops.
    */
   async progress(progress: number, total?: number, message?: string): Promise<void> {
     const token = (this.meta as { progressToken?: unknown } | undefined)?.progressToken;
@@ -151,7 +156,7 @@ export class Context<App = unknown> {
     const params: Record<string, unknown> = { progressToken: token, progress };
     if (total !== undefined) params.total = total;
     if (message !== undefined && this.session.features.progressMessage) params.message = message;
-    await this.session.peer.notify("notifications/progress", params, { relatedRequestId: this.req.id });
+    await fairly(this.session.peer.notify("notifications/progress", params, { relatedRequestId: this.req.id }));
   }
 
   /** Reads another resource of this server, as a client would. */
@@ -233,14 +238,24 @@ export class Context<App = unknown> {
       }
       return Promise.reject(new McpError(ErrorCode.InvalidRequest, `${method} cannot be sent: in protocol revision 2026-07-28 a server sends no requests to the client`));
     }
+    // Each awaits the client's answer, holding its handler: a client that never answers cannot pile them up.
+    if (this.session.peer.pendingCount >= MAX_PENDING_CLIENT_REQUESTS) {
+      return Promise.reject(
+        new McpError(ErrorCode.InternalError, `${method} not sent: ${MAX_PENDING_CLIENT_REQUESTS} requests to the client already await an answer in this session`),
+      );
+    }
     const options: RequestOptions = { signal: this.signal, relatedRequestId: this.req.id };
     if (timeoutMs !== undefined) options.timeoutMs = timeoutMs;
     return this.session.peer.request<T>(method, stripUndefined(params), options);
   }
 
-  /** Low level: any notification to the client, tied to this request. */
+  /**
+   * Low level: any notification to the client, tied to this request. Like `log` and
+   * `progress`, it resolves once the transport has room again (a flood is slowed to the
+   * client's pace, and takes turns with other work).
+   */
   notify(method: string, params?: Record<string, unknown>): Promise<void> {
-    return this.session.peer.notify(method, params, { relatedRequestId: this.req.id });
+    return fairly(this.session.peer.notify(method, params, { relatedRequestId: this.req.id }));
   }
 
   /**

@@ -82,6 +82,6 @@ export async function runMain(server: McpServer<any>, options: RunMainOptions = 
     await runHttp(server, args.options);
     return;
   }
-  await serveStdio(server);
+  await serveStdio(server, args.options);
   process.stderr.write(`${name} ${server.info.version} serving MCP on stdio (${name} --help: HTTP and other options)\n`);
 }

@@ -15,6 +15,7 @@ import { Registry, type Registered } from "./registry.js";
 import type { RequestStateOptions } from "./request-state.js";
 import { SubscriptionHub } from "./subscriptions.js";
 import { ServerSession } from "./session.js";
+import { fairly } from "./fair-share.js";
 import { UriTemplate } from "./uri-template.js";
 import { LazyValidator } from "./validation.js";
 
@@ -250,7 +251,7 @@ export class McpServer<App = unknown, Items extends ItemHandles = ItemHandles> {
     const sends: Promise<void>[] = [];
     for (const s of this.sessions) if (s.isSubscribed(uri)) sends.push(s.peer.notify("notifications/resources/updated", { uri }));
     this.listeners.resourceUpdated(uri);
-    await Promise.all(sends);
+    await fairly(Promise.all(sends).then(() => undefined));
   }
 
   /** Coalesces list changes made in one tick into one notification per list. */

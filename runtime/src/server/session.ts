@@ -15,6 +15,7 @@ import {
   type Features,
 } from "../protocol/versions.js";
 import { Context } from "./context.js";
+import { fairly } from "./fair-share.js";
 import { dispatchModern, isModernRequest, type ModernEnvelope } from "./modern.js";
 import { paginate } from "./pagination.js";
 import type { Registry } from "./registry.js";
@@ -24,6 +25,9 @@ import { canSubscribe, listResources, readResource, templateView } from "./resou
 import type { McpServer } from "./server.js";
 import { methodTable } from "./method-table.js";
 import { callTool, toolView } from "./tools.js";
+
+/** Most bytes of `capabilities` and `clientInfo` a session keeps from initialize. */
+export const MAX_CLIENT_STATE_BYTES = 16 * 1024;
 
 type Builtin = (s: ServerSession, params: Record<string, unknown>, ctx: Context<any>) => unknown;
 
@@ -194,6 +198,11 @@ export class ServerSession {
     if (p.capabilities !== undefined && (typeof p.capabilities !== "object" || p.capabilities === null)) {
       throw invalidParams("initialize: 'capabilities' must be an object");
     }
+    // Kept for the session's life (and in its stored record): a client cannot make it huge.
+    const kept = JSON.stringify(p.capabilities ?? {}).length + JSON.stringify(p.clientInfo ?? {}).length;
+    if (kept > MAX_CLIENT_STATE_BYTES) {
+      throw invalidParams(`initialize: 'capabilities' and 'clientInfo' take ${kept} bytes; at most ${MAX_CLIENT_STATE_BYTES} are kept per session`);
+    }
     // Echo a version we speak, else offer our latest and let the client decide.
     this.protocolVersion = isSupportedVersion(requested) ? requested : LATEST_SESSION_VERSION;
     this.features = featuresOf(this.protocolVersion);
@@ -263,12 +272,15 @@ export class ServerSession {
     return {};
   }
 
-  /** Sends notifications/message unless the client asked for a higher level. */
+  /**
+   * Sends notifications/message unless the client asked for a higher level; resolves once
+   * the transport has room again (see fair-share.ts).
+   */
   sendLog(level: LoggingLevel, data: unknown, logger: string | undefined, relatedRequestId?: RequestId): Promise<void> {
     if (LOGGING_LEVELS.indexOf(level) < this.logLevelIndex || !this.initialized) return Promise.resolve();
     const params: Record<string, unknown> = { level, data };
     if (logger !== undefined) params.logger = logger;
-    return this.peer.notify("notifications/message", params, { relatedRequestId });
+    return fairly(this.peer.notify("notifications/message", params, { relatedRequestId }));
   }
 
   /** @internal */

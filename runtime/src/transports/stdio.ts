@@ -7,6 +7,12 @@ import type { Transport, TransportSink } from "./transport.js";
 /** Default frame limit: generous for embedded files, small enough to refuse abuse. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
+/** Default limit of output written but not yet read by the client (see StdioServerOptions). */
+export const DEFAULT_STDIO_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+
+/** Default limit of requests in flight before stdin is paused (see StdioServerOptions). */
+export const DEFAULT_STDIO_MAX_INFLIGHT = 1000;
+
 export interface StdioServerOptions {
   stdin?: Readable;
   stdout?: Writable;
@@ -16,6 +22,19 @@ export interface StdioServerOptions {
    * cannot corrupt the protocol stream. Default: true when using the process's stdout.
    */
   guardStdout?: boolean;
+  /**
+   * Output the client has not read yet, in bytes, beyond which the server stops reading
+   * requests (stdin is paused until stdout drains) and notifications wait for room
+   * (default 4 MiB). A client that stops reading while it keeps sending makes the
+   * server hold about this much, not everything it would have answered.
+   */
+  maxBufferedBytes?: number;
+  /**
+   * Requests in flight (not counting those waiting for the client's answer to a request
+   * of ours) beyond which the server stops reading until some finish (default 1000):
+   * a client cannot queue more work, or more replies, than this at a time.
+   */
+  maxInflight?: number;
 }
 
 type WriteFn = (chunk: string, callback?: (error?: Error | null) => void) => boolean;
@@ -39,24 +58,68 @@ export class StdioServerTransport implements Transport {
   private outputBroken = false;
   private readonly onOutputError = () => {
     this.outputBroken = true;
+    this.releaseWaiters();
     // Nobody can hear the answers any more: end the session as if input had ended.
     this.endInput();
   };
-  private readonly onData = (chunk: Buffer) => this.reader!.push(chunk);
+  private readonly onData = (chunk: Buffer) => {
+    this.reader!.push(chunk);
+    if ((this.sink?.backlog?.() ?? 0) > this.maxInflight) this.throttle();
+  };
   private reader?: LineReader;
   /** Lines sent this turn, written together once the turn's other work is done. */
   private out = "";
+  private readonly maxBuffered: number;
+  private readonly maxInflight: number;
+  /** Reading stopped: the client is not reading our output (`maxBufferedBytes`), or too much is in flight (`maxInflight`). */
+  private throttled = false;
+  /** Reading stopped for good (shutdown). */
+  private stopped = false;
+  /** Senders waiting for stdout to drain (see `send`). */
+  private waiters: (() => void)[] = [];
+  private drainHooked = false;
   private readonly flushOut = () => {
     const text = this.out;
     this.out = "";
-    if (text !== "" && !this.outputBroken) this.write(text);
+    if (text === "" || this.outputBroken) return;
+    this.write(text);
+    if (this.unwritten > this.maxBuffered) this.throttle();
+    // A stdout that took it all at once (a file, a fast pipe) never emits 'drain': go on now.
+    else if (this.waiters.length > 0 || this.throttled) this.release();
   };
+  private readonly onDrain = () => {
+    this.drainHooked = false;
+    if (this.unwritten > this.maxBuffered) {
+      this.hookDrain();
+      return;
+    }
+    this.release();
+  };
+
+  /** Output is back under its limit: waiting senders go on, and reading resumes if nothing else holds it. */
+  private release(): void {
+    for (const resolve of this.waiters.splice(0)) resolve();
+    this.maybeResume();
+  }
+
+  /** Reads again once both the output and the work in flight are back under their limits. */
+  private maybeResume(): void {
+    if (!this.throttled || this.unwritten > this.maxBuffered || (this.sink?.backlog?.() ?? 0) > this.maxInflight) return;
+    this.throttled = false;
+    if (!this.stopped) this.stdin.resume();
+  }
+
+  requestFinished(): void {
+    if (this.throttled) this.maybeResume();
+  }
 
   constructor(private readonly options: StdioServerOptions = {}) {
     this.stdin = options.stdin ?? process.stdin;
     const stdout = options.stdout ?? process.stdout;
     this.stdout = stdout;
     this.write = stdout.write.bind(stdout) as WriteFn;
+    this.maxBuffered = options.maxBufferedBytes ?? DEFAULT_STDIO_MAX_BUFFERED_BYTES;
+    this.maxInflight = options.maxInflight ?? DEFAULT_STDIO_MAX_INFLIGHT;
     if (options.guardStdout ?? stdout === process.stdout) guardProcessStdout();
     this.inputEnded = new Promise((resolve) => (this.endInput = resolve));
   }
@@ -71,13 +134,44 @@ export class StdioServerTransport implements Transport {
     this.stdout.on("error", this.onOutputError);
   }
 
-  send(message: JsonRpcMessage | JsonRpcMessage[]): void {
+  send(message: JsonRpcMessage | JsonRpcMessage[]): void | Promise<void> {
     if (this.closed || this.outputBroken) return;
     const line = JSON.stringify(message) + "\n";
     // process.nextTick runs once the current callback and every promise job it queued
     // are done: replies to a whole chunk of requests go out in one write.
     if (this.out === "") process.nextTick(this.flushOut);
     this.out += line;
+    if (this.unwritten <= this.maxBuffered) return;
+    // Over the limit: what awaits this (ctx.log, ctx.progress) waits for the client to read.
+    return new Promise((resolve) => {
+      this.waiters.push(resolve);
+      this.hookDrain();
+    });
+  }
+
+  /** Output not yet taken by the OS: this turn's lines and stdout's own buffer (characters stand in for bytes). */
+  private get unwritten(): number {
+    return this.out.length + this.stdout.writableLength;
+  }
+
+  /** Stops pulling requests from stdin until stdout drains: their replies would only pile up. */
+  private throttle(): void {
+    if (!this.throttled) {
+      this.throttled = true;
+      this.stdin.pause();
+    }
+    if (this.unwritten > this.maxBuffered) this.hookDrain();
+  }
+
+  private hookDrain(): void {
+    if (this.drainHooked || this.outputBroken) return;
+    this.drainHooked = true;
+    this.stdout.once("drain", this.onDrain);
+  }
+
+  /** Lets waiting senders go (the output broke or the transport closed: they have nothing to wait for). */
+  private releaseWaiters(): void {
+    for (const resolve of this.waiters.splice(0)) resolve();
   }
 
   /**
@@ -99,6 +193,7 @@ export class StdioServerTransport implements Transport {
 
   /** Stops reading; messages already written stay written. */
   pause(): void {
+    this.stopped = true;
     this.stdin.off("data", this.onData);
     this.stdin.pause();
   }
@@ -107,6 +202,7 @@ export class StdioServerTransport implements Transport {
     if (this.closed) return;
     this.pause();
     this.closed = true;
+    this.releaseWaiters();
     this.endInput();
     this.sink?.closed();
   }

@@ -39,6 +39,11 @@ export interface TransportSink {
   /** A frame was refused before parsing (too large); the engine answers -32600. */
   invalidFrame?(detail: string): void;
   closed(): void;
+  /**
+   * Requests being handled that do not wait on the other side (answers to our own
+   * requests): a transport that reads faster than they finish can stop reading.
+   */
+  backlog?(): number;
 }
 
 export interface SendOptions {
@@ -59,4 +64,6 @@ export interface Transport {
    * it reconnects after `retry` and gets what it missed from the event store.
    */
   closeRequestStream?(requestId: RequestId): void;
+  /** Told each time a request finishes (the sink's `backlog` went down). */
+  requestFinished?(): void;
 }

@@ -9,8 +9,11 @@ export type StoredMessage = JsonRpcMessage | JsonRpcMessage[];
  * resume on another replica.
  */
 export interface EventStore {
-  /** Stores one event (`null`: a priming event with no data) and returns its id. */
-  append(streamId: string, message: StoredMessage | null): string | Promise<string>;
+  /**
+   * Stores one event (`null`: a priming event with no data) and returns its id. `size`
+   * is the length of the message's JSON, when the caller already serialized it.
+   */
+  append(streamId: string, message: StoredMessage | null, size?: number): string | Promise<string>;
   /**
    * Sends every event after `lastEventId` on its stream, in order, and returns the
    * stream id; undefined when the id is unknown or expired.
@@ -35,68 +38,176 @@ export function sessionIdOfStream(streamId: string): string {
 export interface MemoryEventStoreOptions {
   /** Events kept per stream; older ones are dropped first (default 1000). */
   maxEventsPerStream?: number;
+  /** Bytes of events kept per stream; older ones are dropped first (default 4 MiB). */
+  maxBytesPerStream?: number;
   /** Streams kept per session; the least recently written is dropped first (default 64). */
   maxStreamsPerSession?: number;
+  /** Bytes of events kept per session; the least recently written stream loses its oldest first (default 8 MiB). */
+  maxBytesPerSession?: number;
+  /** Bytes of events kept in all; the least recently written stream of any session loses its oldest first (default 64 MiB). */
+  maxBytes?: number;
+}
+
+export const EVENT_STORE_DEFAULTS = {
+  maxEventsPerStream: 1000,
+  maxBytesPerStream: 4 * 1024 * 1024,
+  maxStreamsPerSession: 64,
+  maxBytesPerSession: 8 * 1024 * 1024,
+  maxBytes: 64 * 1024 * 1024,
+} as const;
+
+interface StoredEvent {
+  seq: number;
+  message: StoredMessage | null;
+  /** Its serialized size (the JSON a replay sends), counted against the byte limits. */
+  bytes: number;
 }
 
 interface StreamLog {
+  id: string;
+  session: SessionLog;
   nextSeq: number;
-  events: { seq: number; message: StoredMessage | null }[];
+  /** Events from `head` on are kept; dropped ones before it are compacted away now and then. */
+  events: StoredEvent[];
+  head: number;
+  bytes: number;
+  /** The newest seq dropped (0: none): a replay from before it would have a gap. */
+  droppedThrough: number;
 }
 
+interface SessionLog {
+  /** Least recently written first. */
+  streams: Map<string, StreamLog>;
+  bytes: number;
+}
+
+/** Fixed cost counted per event besides its JSON (ids, array slot, object). */
+const EVENT_OVERHEAD = 64;
+
 /**
- * The default store: bounded per stream and per session, and emptied when a session
- * ends, so memory depends on how many sessions are open, never on how many requests
- * they made.
+ * The default store: bounded in events and bytes per stream, per session and in all,
+ * and emptied when a session ends, so memory depends on neither how many requests
+ * sessions made nor how large their replies were. Past a limit the oldest events go
+ * first; a client that resumes after an event that was dropped is told so (the
+ * handler answers its GET with 404) instead of getting a replay with a gap.
  */
 export class MemoryEventStore implements EventStore {
-  private readonly sessions = new Map<string, Map<string, StreamLog>>();
-  private readonly maxEvents: number;
-  private readonly maxStreams: number;
+  private readonly sessions = new Map<string, SessionLog>();
+  /** Every stream, least recently written first (what the total byte limit trims). */
+  private readonly streams = new Map<string, StreamLog>();
+  private readonly limits: Required<MemoryEventStoreOptions>;
+  private totalBytes = 0;
 
   constructor(options: MemoryEventStoreOptions = {}) {
-    this.maxEvents = options.maxEventsPerStream ?? 1000;
-    this.maxStreams = options.maxStreamsPerSession ?? 64;
+    this.limits = { ...EVENT_STORE_DEFAULTS };
+    for (const [k, v] of Object.entries(options)) if (v !== undefined) (this.limits as Record<string, number>)[k] = v;
   }
 
-  append(streamId: string, message: StoredMessage | null): string {
+  append(streamId: string, message: StoredMessage | null, size?: number): string {
     const sessionId = sessionIdOfStream(streamId);
-    let streams = this.sessions.get(sessionId);
-    if (!streams) this.sessions.set(sessionId, (streams = new Map()));
-    let log = streams.get(streamId);
+    let session = this.sessions.get(sessionId);
+    if (!session) this.sessions.set(sessionId, (session = { streams: new Map(), bytes: 0 }));
+    let log = session.streams.get(streamId);
     if (log) {
-      // Re-insert so the Map's order is least recently written first.
-      streams.delete(streamId);
+      // Re-insert so the Maps' order is least recently written first.
+      session.streams.delete(streamId);
+      this.streams.delete(streamId);
     } else {
-      log = { nextSeq: 1, events: [] };
-      if (streams.size >= this.maxStreams) streams.delete(streams.keys().next().value!);
+      log = { id: streamId, session, nextSeq: 1, events: [], head: 0, bytes: 0, droppedThrough: 0 };
+      if (session.streams.size >= this.limits.maxStreamsPerSession) this.dropStream(session.streams.values().next().value!);
     }
-    streams.set(streamId, log);
+    session.streams.set(streamId, log);
+    this.streams.set(streamId, log);
     const seq = log.nextSeq++;
-    log.events.push({ seq, message });
-    if (log.events.length > this.maxEvents) log.events.splice(0, log.events.length - this.maxEvents);
+    const bytes = (message === null ? 0 : (size ?? JSON.stringify(message).length)) + EVENT_OVERHEAD;
+    // An event larger than a stream may hold is sent live but never kept (its seq is
+    // used, so a client resuming before it is told it is gone).
+    if (bytes > this.limits.maxBytesPerStream || bytes > this.limits.maxBytesPerSession || bytes > this.limits.maxBytes) {
+      log.droppedThrough = seq;
+      return `${streamId}.${seq}`;
+    }
+    log.events.push({ seq, message, bytes });
+    this.count(log, bytes);
+    this.trim(log);
     return `${streamId}.${seq}`;
+  }
+
+  /** Drops the oldest events until every limit holds again. */
+  private trim(log: StreamLog): void {
+    const l = this.limits;
+    while (log.events.length - log.head > l.maxEventsPerStream || log.bytes > l.maxBytesPerStream) this.dropOldest(log, 1);
+    for (let s = this.oldestNonEmpty(log.session.streams.values()); s && log.session.bytes > l.maxBytesPerSession; s = this.oldestNonEmpty(log.session.streams.values())) {
+      this.dropOldest(s, 1);
+    }
+    for (let s = this.oldestNonEmpty(this.streams.values()); s && this.totalBytes > l.maxBytes; s = this.oldestNonEmpty(this.streams.values())) {
+      this.dropOldest(s, 1);
+    }
+  }
+
+  private oldestNonEmpty(streams: Iterable<StreamLog>): StreamLog | undefined {
+    for (const s of streams) if (s.events.length > s.head) return s;
+    return undefined;
+  }
+
+  private dropOldest(log: StreamLog, n: number): void {
+    for (let i = 0; i < n && log.head < log.events.length; i++) {
+      const e = log.events[log.head]!;
+      // Left in place as a tombstone until compaction: its seq says where the gap ends.
+      // Let go of the message now; the slot goes at the next compaction.
+      e.message = null;
+      log.head++;
+      log.droppedThrough = e.seq;
+      this.count(log, -e.bytes);
+    }
+    // An emptied stream leaves the order the total limit scans (it re-enters when written).
+    if (log.head === log.events.length) this.streams.delete(log.id);
+    // Compact once half the array is dropped events: amortised O(1) per drop.
+    if (log.head > 32 && log.head * 2 > log.events.length) {
+      log.events = log.events.slice(log.head);
+      log.head = 0;
+    }
+  }
+
+  private count(log: StreamLog, bytes: number): void {
+    log.bytes += bytes;
+    log.session.bytes += bytes;
+    this.totalBytes += bytes;
+  }
+
+  private dropStream(log: StreamLog): void {
+    this.count(log, -log.bytes);
+    log.session.streams.delete(log.id);
+    this.streams.delete(log.id);
   }
 
   replayAfter(lastEventId: string, send: (eventId: string, message: StoredMessage) => void): string | undefined {
     const streamId = streamIdOfEvent(lastEventId);
-    const log = this.sessions.get(sessionIdOfStream(streamId))?.get(streamId);
+    const log = this.sessions.get(sessionIdOfStream(streamId))?.streams.get(streamId);
     const lastSeq = Number(lastEventId.slice(streamId.length + 1));
     if (!log || !Number.isInteger(lastSeq) || lastSeq < 0 || lastSeq >= log.nextSeq) return undefined;
-    // Some events after it were dropped (the stream is over its cap): a replay would skip them.
-    if (log.events.length > 0 && log.events[0]!.seq > lastSeq + 1) return undefined;
-    for (const e of log.events) if (e.seq > lastSeq && e.message !== null) send(`${streamId}.${e.seq}`, e.message);
+    // Some events after it were dropped (a limit was reached): a replay would skip them.
+    if (log.droppedThrough > lastSeq) return undefined;
+    for (let i = log.head; i < log.events.length; i++) {
+      const e = log.events[i]!;
+      if (e.seq > lastSeq && e.message !== null) send(`${streamId}.${e.seq}`, e.message);
+    }
     return streamId;
   }
 
   dropSession(sessionId: string): void {
+    const session = this.sessions.get(sessionId);
+    if (!session) return;
+    for (const log of [...session.streams.values()]) this.dropStream(log);
     this.sessions.delete(sessionId);
   }
 
   /** Streams held, for tests and metrics. */
   get streamCount(): number {
-    let n = 0;
-    for (const s of this.sessions.values()) n += s.size;
-    return n;
+    return this.streams.size;
+  }
+
+  /** Bytes of events held (their JSON plus a fixed overhead each), for tests and metrics. */
+  get byteCount(): number {
+    return this.totalBytes;
   }
 }

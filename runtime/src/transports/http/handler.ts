@@ -5,7 +5,7 @@ import { DEFAULT_NEGOTIATED_VERSION, LATEST_SESSION_VERSION, isSupportedVersion,
 import type { McpServer } from "../../server/server.js";
 import type { ServerSession } from "../../server/session.js";
 import type { AuthInfo, MessageExtra } from "../transport.js";
-import { MemoryEventStore, type EventStore } from "./event-store.js";
+import { MemoryEventStore, type EventStore, type MemoryEventStoreOptions } from "./event-store.js";
 import { accepts, checkHostAndOrigin, corsHeaders, isJsonContentType, preflightHeaders, type GuardOptions } from "./guards.js";
 import { TOO_LARGE, fromWebRequest, type IncomingHttp } from "./incoming.js";
 import { LegacySseEndpoint, legacyPaths, type LegacyAuth } from "./legacy-sse.js";
@@ -23,12 +23,30 @@ export interface HttpHandlerOptions extends GuardOptions {
   json?: boolean;
   /** Largest request body in bytes (default 4 MiB); larger gets 413. */
   maxBodyBytes?: number;
+  /**
+   * Bytes of request bodies being read at once, across all requests (default 64 MiB):
+   * a POST that would pass it gets 503 with Retry-After. A body reserves its
+   * Content-Length, or `maxBodyBytes` when it declares none.
+   */
+  maxBufferedBodyBytes?: number;
   /** A session idle this long is closed (default 30 minutes). */
   sessionTtlMs?: number;
   /** Most live sessions; the least recently active idle one is closed for a new one (default 10,000). */
   maxSessions?: number;
-  /** Keeps SSE events for clients that reconnect (default: bounded in memory); false turns resumption off. */
+  /** Keeps SSE events for clients that reconnect (default: a MemoryEventStore, bounded in bytes); false turns resumption off. */
   eventStore?: EventStore | false;
+  /** Limits of the default event store (bytes and events per stream, per session, in all). */
+  eventStoreLimits?: MemoryEventStoreOptions;
+  /**
+   * Unread bytes on one SSE stream beyond which it is congested: `ctx.log`,
+   * `ctx.progress` and notifications wait until the client reads (default 1 MiB).
+   */
+  maxBufferedBytes?: number;
+  /**
+   * Unread bytes on one SSE stream beyond which the client is cut off (it resumes with
+   * `Last-Event-ID`); only with an event store, so nothing is lost (default 16 MiB).
+   */
+  maxUnreadBytes?: number;
   /** Persists session state so another process can resume a session (default: in memory). */
   sessionStore?: SessionStore;
   /** `retry:` advice sent with each stream's priming event, in ms (default 1000). */
@@ -62,10 +80,13 @@ interface LiveSession {
 const DEFAULTS = {
   path: "/mcp",
   maxBodyBytes: 4 * 1024 * 1024,
+  maxBufferedBodyBytes: 64 * 1024 * 1024,
   sessionTtlMs: 30 * 60_000,
   maxSessions: 10_000,
   retryMs: 1000,
   keepAliveMs: 25_000,
+  maxBufferedBytes: 1024 * 1024,
+  maxUnreadBytes: 16 * 1024 * 1024,
 };
 
 /**
@@ -84,6 +105,8 @@ export class McpHttpHandler {
   readonly protectedResource?: ProtectedResource;
   private readonly onerror: (error: Error) => void;
   private sweeper?: ReturnType<typeof setInterval>;
+  /** Bytes reserved by bodies being read now (see maxBufferedBodyBytes). */
+  private bodyBytes = 0;
   private closing?: Promise<void>;
   /** 2026-07-28 requests: stateless, one POST each. */
   private readonly modern: ModernHttp;
@@ -95,7 +118,7 @@ export class McpHttpHandler {
     this.path = options.path ?? DEFAULTS.path;
     this.onerror = options.onerror ?? server.options.onerror ?? ((e) => console.error(`[mcp] ${e.stack ?? e.message}`));
     if (this.stateful) {
-      this.eventStore = options.eventStore === false ? undefined : (options.eventStore ?? new MemoryEventStore());
+      this.eventStore = options.eventStore === false ? undefined : (options.eventStore ?? new MemoryEventStore(options.eventStoreLimits));
       // Records are small: keeping many more than live sessions lets evicted ones resume.
       this.sessionStore = options.sessionStore ?? new MemorySessionStore({ ttlMs: this.ttl, maxRecords: 10 * (options.maxSessions ?? DEFAULTS.maxSessions) });
     } else {
@@ -104,7 +127,12 @@ export class McpHttpHandler {
     if (options.auth && options.authenticate) throw new Error("HttpHandlerOptions: give either auth or authenticate, not both");
     const auth = options.auth ?? (options.authenticate ? undefined : server.options.auth);
     if (auth) this.protectedResource = new ProtectedResource(server, auth, { path: this.path, trustProxy: options.trustProxy }, this.onerror);
-    this.modern = new ModernHttp(server, { json: options.json, keepAliveMs: options.keepAliveMs ?? DEFAULTS.keepAliveMs, onerror: this.onerror });
+    this.modern = new ModernHttp(server, {
+      json: options.json,
+      keepAliveMs: options.keepAliveMs ?? DEFAULTS.keepAliveMs,
+      maxBufferedBytes: options.maxBufferedBytes ?? DEFAULTS.maxBufferedBytes,
+      onerror: this.onerror,
+    });
     if (options.legacySse) {
       const pr = this.protectedResource;
       // With auth, a legacy session is bound to its opener and every POST gets the per-item scope check.
@@ -206,12 +234,20 @@ export class McpHttpHandler {
         return httpError(415, -32000, "Unsupported Media Type: Content-Type must be application/json", cors);
       }
       const limit = this.options.maxBodyBytes ?? DEFAULTS.maxBodyBytes;
+      const declared = Number(req.header("content-length") ?? NaN);
+      const reserve = Number.isFinite(declared) && declared >= 0 ? Math.min(declared, limit) : limit;
+      if (this.bodyBytes + reserve > (this.options.maxBufferedBodyBytes ?? DEFAULTS.maxBufferedBodyBytes)) {
+        return httpError(503, -32000, "Service Unavailable: too many request bodies are being read; retry shortly", { ...cors, "retry-after": "1" });
+      }
+      this.bodyBytes += reserve;
       let text: string | typeof TOO_LARGE;
       try {
         text = await req.text(limit);
       } catch {
         // The client hung up mid-body: nobody is left to read an answer.
         return httpError(400, -32000, "Bad Request: the body could not be read", cors);
+      } finally {
+        this.bodyBytes -= reserve;
       }
       if (text === TOO_LARGE) return httpError(413, -32000, `Payload Too Large: the body exceeds ${limit} bytes`, cors);
       try {
@@ -262,7 +298,11 @@ export class McpHttpHandler {
       if (v instanceof Response) return v;
       version = v;
     }
-    const transport = new SessionTransport({ onerror: this.onerror, keepAliveMs: this.options.keepAliveMs ?? DEFAULTS.keepAliveMs });
+    const transport = new SessionTransport({
+      onerror: this.onerror,
+      keepAliveMs: this.options.keepAliveMs ?? DEFAULTS.keepAliveMs,
+      maxBufferedBytes: this.options.maxBufferedBytes ?? DEFAULTS.maxBufferedBytes,
+    });
     const session = await this.server.connect(transport);
     this.transient.add(session);
     const release = () => {
@@ -363,6 +403,8 @@ export class McpHttpHandler {
       eventStore: this.eventStore,
       retryMs: this.options.retryMs ?? DEFAULTS.retryMs,
       keepAliveMs: this.options.keepAliveMs ?? DEFAULTS.keepAliveMs,
+      maxBufferedBytes: this.options.maxBufferedBytes ?? DEFAULTS.maxBufferedBytes,
+      maxUnreadBytes: this.options.maxUnreadBytes ?? DEFAULTS.maxUnreadBytes,
       onerror: this.onerror,
     });
     const session = await this.server.connect(transport);

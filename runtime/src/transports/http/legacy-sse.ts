@@ -39,8 +39,10 @@ class LegacySseTransport implements Transport {
     this.sink?.message(message, extra);
   }
 
-  send(message: JsonRpcMessage | JsonRpcMessage[]): void {
+  send(message: JsonRpcMessage | JsonRpcMessage[]): void | Promise<void> {
     if (!this.writer.write(sseEvent(message))) throw new Error("The SSE stream is closed");
+    // Awaiting senders (ctx.log, ctx.progress) wait while the client is behind.
+    return this.writer.capacity();
   }
 
   async close(): Promise<void> {

@@ -26,6 +26,8 @@ export interface ModernHttpOptions {
   json?: boolean;
   /** Interval of SSE keep-alive comments, in ms (0: none). */
   keepAliveMs: number;
+  /** Unread bytes beyond which a stream is congested and notifications wait (see SseWriterLimits). */
+  maxBufferedBytes?: number;
   /** A call still running after this long switches to SSE, so closing it cancels the call (default 1000 ms). */
   streamAfterMs?: number;
   onerror(error: Error): void;
@@ -147,6 +149,7 @@ export class ModernHttp {
     const exchange = new Exchange(id, cors, {
       json: this.options.json === true && method !== "subscriptions/listen",
       keepAliveMs: this.options.keepAliveMs,
+      maxBufferedBytes: this.options.maxBufferedBytes,
       streamAfterMs: method === "subscriptions/listen" ? 0 : (this.options.streamAfterMs ?? 1000),
       onerror: this.options.onerror,
     });
@@ -176,7 +179,7 @@ class Exchange implements Transport {
   constructor(
     private readonly id: RequestId,
     private readonly headers: HeaderMap,
-    private readonly options: { json: boolean; keepAliveMs: number; streamAfterMs: number; onerror(e: Error): void },
+    private readonly options: { json: boolean; keepAliveMs: number; maxBufferedBytes?: number; streamAfterMs: number; onerror(e: Error): void },
   ) {}
 
   start(sink: TransportSink): void {
@@ -204,7 +207,7 @@ class Exchange implements Transport {
   private stream(): SseWriter {
     if (this.writer) return this.writer;
     clearTimeout(this.timer);
-    const writer = new SseWriter(this.options.keepAliveMs);
+    const writer = new SseWriter(this.options.keepAliveMs, { maxBufferedBytes: this.options.maxBufferedBytes });
     this.writer = writer;
     writer.onCancel(() => {
       // Closing the stream cancels the request (2026-07-28).
@@ -217,7 +220,7 @@ class Exchange implements Transport {
     return writer;
   }
 
-  send(message: JsonRpcMessage | JsonRpcMessage[], _options?: SendOptions): void {
+  send(message: JsonRpcMessage | JsonRpcMessage[], _options?: SendOptions): void | Promise<void> {
     if (this.finished) return;
     const m = message as { id?: RequestId | null; method?: string; error?: { code: number } };
     if (m.method === undefined && m.id === this.id) {
@@ -238,7 +241,10 @@ class Exchange implements Transport {
       return;
     }
     if (this.options.json) return;
-    this.stream().writeEvent(sseEvent(message));
+    const writer = this.stream();
+    writer.writeEvent(sseEvent(message));
+    // A notification waits until the client has read enough (see SseWriter.capacity).
+    return writer.capacity();
   }
 
   private done(): void {

@@ -122,6 +122,18 @@ function writeSse(res: ServerResponse, status: number, headers: Record<string, s
     end: () => {
       if (!res.writableEnded) res.end();
     },
+    buffered: () => res.writableLength,
+    onDrain: (listener) => {
+      // Whichever comes first; the other listener goes with it.
+      const done = () => {
+        res.off("drain", done);
+        res.off("close", done);
+        listener();
+      };
+      res.once("drain", done);
+      res.once("close", done);
+    },
+    destroy: () => res.destroy(),
   });
 }
 

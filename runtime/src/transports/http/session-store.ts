@@ -27,40 +27,63 @@ export interface MemorySessionStoreOptions {
   ttlMs?: number;
   /** Most records kept; the least recently active is dropped beyond it (default 10,000). */
   maxRecords?: number;
+  /** Bytes of records kept (their JSON); the least recently active go first beyond it (default 32 MiB). */
+  maxBytes?: number;
+  /** A record larger than this is not kept (its session cannot be resumed elsewhere; default 64 KiB). */
+  maxRecordBytes?: number;
 }
 
-/** The default store: in-process, with idle expiry and a cap. */
+export const SESSION_STORE_DEFAULTS = { ttlMs: 30 * 60_000, maxRecords: 10_000, maxBytes: 32 * 1024 * 1024, maxRecordBytes: 64 * 1024 } as const;
+
+/** The default store: in-process, with idle expiry and caps in records and bytes. */
 export class MemorySessionStore implements SessionStore {
-  private readonly records = new Map<string, SessionRecord>();
+  private readonly records = new Map<string, { record: SessionRecord; bytes: number }>();
   private readonly ttlMs: number;
   private readonly max: number;
+  private readonly maxBytes: number;
+  private readonly maxRecordBytes: number;
+  private bytes = 0;
 
   constructor(options: MemorySessionStoreOptions = {}) {
-    this.ttlMs = options.ttlMs ?? 30 * 60_000;
-    this.max = options.maxRecords ?? 10_000;
+    this.ttlMs = options.ttlMs ?? SESSION_STORE_DEFAULTS.ttlMs;
+    this.max = options.maxRecords ?? SESSION_STORE_DEFAULTS.maxRecords;
+    this.maxBytes = options.maxBytes ?? SESSION_STORE_DEFAULTS.maxBytes;
+    this.maxRecordBytes = options.maxRecordBytes ?? SESSION_STORE_DEFAULTS.maxRecordBytes;
   }
 
   get(id: string): SessionRecord | undefined {
     const r = this.records.get(id);
-    if (r && Date.now() - r.lastActiveAt > this.ttlMs) {
-      this.records.delete(id);
+    if (r && Date.now() - r.record.lastActiveAt > this.ttlMs) {
+      this.delete(id);
       return undefined;
     }
-    return r;
+    return r?.record;
   }
 
   set(record: SessionRecord): void {
     // Re-insert so the Map's order is least recently active first.
-    this.records.delete(record.id);
-    this.records.set(record.id, record);
-    while (this.records.size > this.max) this.records.delete(this.records.keys().next().value!);
+    this.delete(record.id);
+    // Records are written on state changes and now and then, not per request: sizing them is cheap.
+    const bytes = JSON.stringify(record).length;
+    if (bytes > this.maxRecordBytes) return;
+    this.records.set(record.id, { record, bytes });
+    this.bytes += bytes;
+    while (this.records.size > this.max || this.bytes > this.maxBytes) this.delete(this.records.keys().next().value!);
   }
 
   delete(id: string): void {
+    const r = this.records.get(id);
+    if (!r) return;
     this.records.delete(id);
+    this.bytes -= r.bytes;
   }
 
   get size(): number {
     return this.records.size;
+  }
+
+  /** Bytes of records held (their JSON), for tests and metrics. */
+  get byteCount(): number {
+    return this.bytes;
   }
 }

@@ -2,7 +2,7 @@ import type { JsonRpcMessage, RequestId } from "../../protocol/jsonrpc.js";
 import type { MessageExtra, SendOptions, Transport, TransportSink } from "../transport.js";
 import { sessionIdOfStream, streamIdOfEvent, type EventStore, type StoredMessage } from "./event-store.js";
 import { emptyResponse, httpError, jsonResponse, sseResponse, type HeaderMap } from "./responses.js";
-import { SSE_HEADERS, SseWriter, primingEvent, sseEvent } from "./sse.js";
+import { SSE_HEADERS, SseWriter, primingEvent, sseEvent, sseEventOfJson, type SseWriterLimits } from "./sse.js";
 
 export interface SessionTransportOptions {
   /** Undefined in stateless mode: no `Mcp-Session-Id`, no GET stream, no resumption. */
@@ -11,6 +11,10 @@ export interface SessionTransportOptions {
   /** `retry:` sent with the priming event: how long a client waits before reconnecting. */
   retryMs?: number;
   keepAliveMs?: number;
+  /** Unread bytes above which a stream is congested and senders wait (see SseWriterLimits). */
+  maxBufferedBytes?: number;
+  /** Unread bytes above which a stream that can be resumed is cut off (see SseWriterLimits). */
+  maxUnreadBytes?: number;
   onerror(error: Error): void;
 }
 
@@ -67,6 +71,13 @@ export class SessionTransport implements Transport {
     this.sink = sink;
   }
 
+  /** A stream of this session; with an event store a client too slow to read is cut off (it resumes). */
+  private newWriter(): SseWriter {
+    const limits: SseWriterLimits = { maxBufferedBytes: this.options.maxBufferedBytes };
+    if (this.store) limits.maxUnreadBytes = this.options.maxUnreadBytes;
+    return new SseWriter(this.options.keepAliveMs, limits);
+  }
+
   /** Called once the transport closes, whoever closed it. */
   onClosed(listener: () => void): void {
     this.closeListener = listener;
@@ -115,7 +126,7 @@ export class SessionTransport implements Transport {
       this.sink?.message(body, extra);
       return response;
     }
-    const writer = new SseWriter(this.options.keepAliveMs);
+    const writer = this.newWriter();
     exchange.writer = writer;
     // A client that goes away mid-call has not cancelled it: replies go to the store.
     writer.onCancel(() => {
@@ -154,7 +165,7 @@ export class SessionTransport implements Transport {
 
   private attachStandalone(): SseWriter {
     this.standalone?.close();
-    const writer = new SseWriter(this.options.keepAliveMs);
+    const writer = this.newWriter();
     this.standalone = writer;
     writer.onCancel(() => {
       if (this.standalone === writer) this.standalone = undefined;
@@ -178,7 +189,7 @@ export class SessionTransport implements Transport {
       writer = this.attachStandalone();
     } else {
       exchange = this.byStream.get(streamId);
-      writer = new SseWriter(this.options.keepAliveMs);
+      writer = this.newWriter();
       if (exchange) {
         // The client knows best that the old connection is gone.
         exchange.writer?.close();
@@ -244,14 +255,19 @@ export class SessionTransport implements Transport {
       }
     };
     if (!store || !exchange.streamId) {
-      exchange.writer?.writeEvent(sseEvent(message));
+      const writer = exchange.writer;
+      writer?.writeEvent(sseEvent(message));
       finish();
-      return;
+      return isResponse ? undefined : writer?.capacity();
     }
     const streamId = exchange.streamId;
-    return this.append(streamId, message, (eventId) => {
-      exchange.writer?.writeEvent(sseEvent(message, eventId), eventId);
+    const json = JSON.stringify(message);
+    return this.append(streamId, message, json, (eventId) => {
+      const writer = exchange.writer;
+      writer?.writeEvent(sseEventOfJson(json, eventId), eventId);
       finish();
+      // A notification or request waits for room; a reply never does (nobody awaits it).
+      return isResponse ? undefined : writer?.capacity();
     });
   }
 
@@ -308,30 +324,38 @@ export class SessionTransport implements Transport {
     const store = this.store;
     if (!store) {
       this.standalone?.writeEvent(sseEvent(message));
-      return;
+      return this.standalone?.capacity();
     }
     // Stored even with no GET stream open, so a client that resumes gets it.
-    return this.append(this.standaloneStreamId, message, (eventId) => this.standalone?.writeEvent(sseEvent(message, eventId), eventId));
+    const json = JSON.stringify(message);
+    return this.append(this.standaloneStreamId, message, json, (eventId) => {
+      const writer = this.standalone;
+      writer?.writeEvent(sseEventOfJson(json, eventId), eventId);
+      return writer?.capacity();
+    });
   }
 
   /** Appends to the store, then writes; async stores are kept in order through `tail`. */
-  private append(streamId: string, message: StoredMessage, write: (eventId: string) => void): void | Promise<void> {
+  private append(streamId: string, message: StoredMessage, json: string, write: (eventId: string) => Promise<void> | undefined): void | Promise<void> {
     const store = this.store!;
     if (this.asyncPending === 0) {
-      const eventId = store.append(streamId, message);
+      const eventId = store.append(streamId, message, json.length);
       if (!(eventId instanceof Promise)) return write(eventId);
-      return this.chain(eventId.then(write));
+      // Boxed, so the queue does not wait for the room (a promise in a promise would be awaited).
+      return this.chain(eventId.then((id) => ({ room: write(id) })));
     }
-    return this.chain(this.tail.then(() => then(store.append(streamId, message), write)));
+    return this.chain(this.tail.then(() => then(store.append(streamId, message, json.length), (id) => ({ room: write(id) }))));
   }
 
-  private chain(step: Promise<void>): Promise<void> {
+  /** Queues a step behind the previous ones; the returned promise also waits for the room it asks for (the queue does not). */
+  private chain(step: Promise<{ room: Promise<void> | undefined }>): Promise<void> {
     this.asyncPending++;
+    let room: Promise<void> | undefined;
     const next = step
-      .then(undefined, (error: Error) => this.options.onerror(error))
+      .then((r) => void (room = r.room), (error: Error) => this.options.onerror(error))
       .finally(() => void this.asyncPending--);
     this.tail = next;
-    return next;
+    return next.then(() => room);
   }
 
   closeRequestStream(requestId: RequestId): void {

@@ -4,8 +4,13 @@ const encoder = new TextEncoder();
 
 /** One SSE `message` event; `id` is what a client sends back as `Last-Event-ID`. */
 export function sseEvent(message: JsonRpcMessage | JsonRpcMessage[], id?: string, event = "message"): string {
+  return sseEventOfJson(JSON.stringify(message), id, event);
+}
+
+/** The same, for a message already serialized (its size was needed first). */
+export function sseEventOfJson(json: string, id?: string, event = "message"): string {
   // JSON.stringify never emits a raw newline, so the data fits on one `data:` line.
-  return id === undefined ? `event: ${event}\ndata: ${JSON.stringify(message)}\n\n` : `event: ${event}\nid: ${id}\ndata: ${JSON.stringify(message)}\n\n`;
+  return id === undefined ? `event: ${event}\ndata: ${json}\n\n` : `event: ${event}\nid: ${id}\ndata: ${json}\n\n`;
 }
 
 /**
@@ -28,6 +33,30 @@ export const SSE_HEADERS: Record<string, string> = {
 export interface SseSink {
   write(text: string): void;
   end(): void;
+  /** Bytes written but not yet taken by the socket. */
+  buffered?(): number;
+  /** Calls `listener` once the socket took what was buffered (or closed). */
+  onDrain?(listener: () => void): void;
+  /** Drops the connection and what it buffered (a reader too slow to keep). */
+  destroy?(): void;
+}
+
+/**
+ * Above this many unsent bytes a stream is congested: senders that await `capacity()`
+ * wait until the client has read most of it (default 1 MiB).
+ */
+export const DEFAULT_MAX_BUFFERED_BYTES = 1024 * 1024;
+
+export interface SseWriterLimits {
+  /** Congestion threshold (see DEFAULT_MAX_BUFFERED_BYTES). */
+  maxBufferedBytes?: number;
+  /**
+   * A client that lets more than this pile up unread (writes nobody waited for: replies,
+   * server-wide notifications) is cut off, so it cannot make the server hold its output;
+   * it reconnects with `Last-Event-ID` and gets what it missed from the event store.
+   * Undefined: never cut off (streams with no event store to resume from).
+   */
+  maxUnreadBytes?: number;
 }
 
 /**
@@ -51,8 +80,18 @@ export class SseWriter {
   private cancelListener?: () => void;
   /** While a resumed stream replays, live events wait here (see `hold`). */
   private held?: { id: string | undefined; text: string }[];
+  /** Characters in `queued` and in `held` (a cheap stand-in for their bytes). */
+  private queuedBytes = 0;
+  private heldBytes = 0;
+  private readonly maxBuffered: number;
+  private readonly maxUnread?: number;
+  /** Senders waiting for the client to read (see `capacity`). */
+  private waiters: (() => void)[] = [];
+  private drainHooked = false;
 
-  constructor(keepAliveMs?: number) {
+  constructor(keepAliveMs?: number, limits: SseWriterLimits = {}) {
+    this.maxBuffered = limits.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
+    this.maxUnread = limits.maxUnreadBytes;
     if (keepAliveMs && keepAliveMs > 0) {
       // A comment line keeps idle proxies and load balancers from cutting the stream.
       this.keepAlive = setInterval(() => this.write(": keep-alive\n\n"), keepAliveMs);
@@ -62,19 +101,72 @@ export class SseWriter {
 
   /** The body as a ReadableStream (for consumers of Web Responses). */
   get body(): ReadableStream<Uint8Array> {
-    this.stream ??= new ReadableStream<Uint8Array>({
-      start: (controller) => {
-        if (this.sink) {
-          controller.close();
-          return;
-        }
-        this.controller = controller;
-        for (const text of this.queued.splice(0)) controller.enqueue(encoder.encode(text));
-        if (!this.open) controller.close();
+    this.stream ??= new ReadableStream<Uint8Array>(
+      {
+        start: (controller) => {
+          if (this.sink) {
+            controller.close();
+            return;
+          }
+          this.controller = controller;
+          this.queuedBytes = 0;
+          for (const text of this.queued.splice(0)) controller.enqueue(encoder.encode(text));
+          if (!this.open) controller.close();
+        },
+        // The reader wants more: whoever waited for room may write again.
+        pull: () => this.wake(),
+        cancel: () => this.cancel(),
       },
-      cancel: () => this.cancel(),
-    });
+      new ByteLengthQueuingStrategy({ highWaterMark: this.maxBuffered }),
+    );
     return this.stream;
+  }
+
+  /** Bytes written and not yet taken by the client (its socket, or the body's reader). */
+  get buffered(): number {
+    let n = this.heldBytes;
+    if (this.sink) n += this.sink.buffered?.() ?? 0;
+    else if (this.controller) n += Math.max(0, this.maxBuffered - (this.controller.desiredSize ?? this.maxBuffered));
+    else n += this.queuedBytes;
+    return n;
+  }
+
+  /**
+   * Undefined while the stream can take more; else a promise that resolves once the
+   * client has read enough (or the stream ended). Senders that can wait (`ctx.log`,
+   * `ctx.progress`, notifications) await it, so a flood is slowed to the client's pace
+   * instead of piling up in memory.
+   */
+  capacity(): Promise<void> | undefined {
+    if (!this.open || this.buffered <= this.maxBuffered) return undefined;
+    return new Promise((resolve) => {
+      this.waiters.push(resolve);
+      this.hookDrain();
+    });
+  }
+
+  private hookDrain(): void {
+    if (this.sink && !this.sink.onDrain) {
+      // A sink that cannot say when it drained: nothing to wait for.
+      for (const resolve of this.waiters.splice(0)) resolve();
+      return;
+    }
+    if (!this.sink?.onDrain || this.drainHooked) return;
+    this.drainHooked = true;
+    this.sink.onDrain(() => {
+      this.drainHooked = false;
+      this.wake();
+    });
+  }
+
+  /** Lets every waiting sender go on (they check again on their next write). */
+  private wake(): void {
+    if (this.waiters.length === 0) return;
+    if (this.open && this.buffered > this.maxBuffered) {
+      this.hookDrain();
+      return;
+    }
+    for (const resolve of this.waiters.splice(0)) resolve();
   }
 
   /** Sends the body to `sink` instead of a stream; false if a stream already has it. */
@@ -82,9 +174,11 @@ export class SseWriter {
     if (this.stream) return false;
     this.sink = sink;
     const queued = this.queued.splice(0);
+    this.queuedBytes = 0;
     if (this.cancelled) return true;
     for (const text of queued) sink.write(text);
     if (!this.open) sink.end();
+    else this.wake();
     return true;
   }
 
@@ -93,6 +187,9 @@ export class SseWriter {
     if (!this.open) return;
     this.cancelled = true;
     this.queued = [];
+    this.queuedBytes = 0;
+    this.held = undefined;
+    this.heldBytes = 0;
     this.stop();
     this.cancelListener?.();
   }
@@ -107,6 +204,11 @@ export class SseWriter {
 
   write(text: string): boolean {
     if (!this.open) return false;
+    // Only what the client had the chance to read counts (not a replay still being queued).
+    if (this.maxUnread !== undefined && (this.sink || this.controller) && this.buffered > this.maxUnread) {
+      this.cutOff();
+      return false;
+    }
     if (this.sink) {
       this.sink.write(text);
     } else if (this.controller) {
@@ -118,14 +220,38 @@ export class SseWriter {
       }
     } else {
       this.queued.push(text);
+      this.queuedBytes += text.length;
     }
     return true;
   }
 
+  /** A reader that let too much pile up: its connection goes, with what it buffered. */
+  private cutOff(): void {
+    if (this.sink?.destroy) {
+      this.sink.destroy();
+      this.cancel();
+      return;
+    }
+    this.queued = [];
+    this.queuedBytes = 0;
+    if (this.controller) {
+      try {
+        this.controller.error(new Error("The client read too slowly"));
+      } catch {
+        // Already closed.
+      }
+    }
+    this.cancel();
+  }
+
   /** Writes one event, or queues it while the stream is held for a replay. */
   writeEvent(text: string, eventId?: string): void {
-    if (this.held) this.held.push({ id: eventId, text });
-    else this.write(text);
+    if (this.held) {
+      this.held.push({ id: eventId, text });
+      this.heldBytes += text.length;
+    } else {
+      this.write(text);
+    }
   }
 
   /**
@@ -139,6 +265,7 @@ export class SseWriter {
   release(replayed: ReadonlySet<string>): void {
     const held = this.held ?? [];
     this.held = undefined;
+    this.heldBytes = 0;
     for (const e of held) if (e.id === undefined || !replayed.has(e.id)) this.write(e.text);
   }
 
@@ -161,5 +288,6 @@ export class SseWriter {
   private stop(): void {
     this.open = false;
     if (this.keepAlive) clearInterval(this.keepAlive);
+    for (const resolve of this.waiters.splice(0)) resolve();
   }
 }

@@ -94,6 +94,19 @@ tools:
 tools:
   t: { input: { type: object, properties: { x: { $ref: "#/types/a~1b%20c" } } } }
 `,
+  "a reference that percent-encodes the type name keeps its spelling": `${server}types:
+  :a: { type: string }
+tools:
+  "0": { output: { $ref: "#/types/%3Aa" } }
+`,
+  "a non-ASCII elicitation question name and a __proto__ answer field": `${server}tools:
+  delete:
+    elicit:
+      "µ ": { message: "*/", schema: { type: object, properties: { __proto__: { type: string, enum: ["*/"] } } } }
+`,
+  "a prompt whose only, optional argument is named constructor (typed client)": `${server}prompts:
+  " ": { arguments: { constructor: {} }, template: "{{constructor}}" }
+`,
   "a tool named then (the typed client must not become a thenable)": `${server}tools:
   then: {}
 `,

@@ -213,7 +213,7 @@ export function buildModel(manifest: Manifest, manifestPath: string): Model {
     } else {
       const params = r.params ?? {};
       const properties: Record<string, Schema> = {};
-      for (const v of variables) setOwn(properties, v, Object.prototype.hasOwnProperty.call(params, v) ? params[v] : { type: "string" });
+      for (const v of variables) setOwn(properties, v, Object.hasOwn(params, v) ? params[v] : { type: "string" });
       const paramsTypeSchema = { type: "object", properties, required: variables, additionalProperties: false };
       const paramsSchema = resolveWireSchema({ type: "object", properties, required: variables }, types)!;
       templates.push({

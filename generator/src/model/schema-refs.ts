@@ -82,7 +82,7 @@ export function resolveWireSchema(schema: Schema | undefined, types: TypeTable):
   const needed = referencedTypes(root, types);
   if (needed.length === 0) return root;
   const existing = (root.$defs as Record<string, unknown> | undefined) ?? {};
-  const defNameOf = (t: string) => (Object.prototype.hasOwnProperty.call(existing, t) ? `types_${t}` : t);
+  const defNameOf = (t: string) => (Object.hasOwn(existing, t) ? `types_${t}` : t);
   walk(root, (o) => {
     const t = typeRefName(o.$ref);
     if (t) o.$ref = typeRefToDefs(o.$ref as string, t, defNameOf(t));

@@ -5,7 +5,6 @@
  * `/input/properties/address/properties/zip`.
  */
 
-import { hasOwn } from "../model/own.js";
 import type { JsonPath } from "../load/index.js";
 import { ruleSeverity, type ChangeSeverity, type Direction, type RuleName } from "./rules.js";
 import {
@@ -512,9 +511,9 @@ function diffObject(x: Record<string, unknown>, y: Record<string, unknown>, ptr:
   const names = new Set([...Object.keys(pa), ...ra, ...Object.keys(pb), ...rb]);
   for (const name of names) {
     const path = `${ptr}/properties/${pointerSegment(name)}`;
-    const inA = hasOwn(pa, name) || ra.has(name);
-    const inB = hasOwn(pb, name) || rb.has(name);
-    const propAt = hasOwn(pb, name) ? sourceOf(pb[name]) ?? here("properties") : here(rb.has(name) ? "required" : "properties");
+    const inA = Object.hasOwn(pa, name) || ra.has(name);
+    const inB = Object.hasOwn(pb, name) || rb.has(name);
+    const propAt = Object.hasOwn(pb, name) ? sourceOf(pb[name]) ?? here("properties") : here(rb.has(name) ? "required" : "properties");
     if (!inA && inB) {
       if (input) say(rb.has(name) ? "required-input-added" : "optional-input-added", `new ${rb.has(name) ? "required" : "optional"} property`, propAt, path);
       else say("output-property-added", "new property", propAt, path);

@@ -5,7 +5,6 @@
  * from git works even when the files it names are gone.
  */
 
-import { hasOwn } from "../model/own.js";
 import type { JsonPath } from "../load/index.js";
 import type { Manifest, TaskSupport, ToolAnnotationsSpec } from "../manifest.js";
 import { parseUriTemplate, templateVariables } from "../validate/checks/uriTemplate.js";
@@ -201,7 +200,7 @@ export function buildSurface(manifest: Manifest): Surface {
         list: r.list === true,
         params: variables.map((v) => ({
           name: v,
-          schema: !hasOwn(params, v) || params[v] === undefined ? tag({ type: "string" }, [...at, "params", v]) : resolveSchema(params[v], [...at, "params", v], types),
+          schema: !Object.hasOwn(params, v) || params[v] === undefined ? tag({ type: "string" }, [...at, "params", v]) : resolveSchema(params[v], [...at, "params", v], types),
           complete: complete.has(v),
         })),
       });

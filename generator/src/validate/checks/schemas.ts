@@ -186,7 +186,7 @@ export function checkSchemas(ctx: CheckContext): void {
  */
 function checkRefCycles(ctx: CheckContext): void {
   const types = isRecord(ctx.root.types) ? ctx.root.types : {};
-  const schemaOf = (name: string): unknown => (Object.prototype.hasOwnProperty.call(types, name) ? types[name] : undefined);
+  const schemaOf = (name: string): unknown => (Object.hasOwn(types, name) ? types[name] : undefined);
   const reported = new Set<string>();
   for (const [start] of entriesOf(types)) {
     if (reported.has(start)) continue;

@@ -107,6 +107,11 @@ tools:
   "a prompt whose only, optional argument is named constructor (typed client)": `${server}prompts:
   " ": { arguments: { constructor: {} }, template: "{{constructor}}" }
 `,
+  "a question whose answer type is named like the tool's handler type (DeleteHandler)": `${server}tools:
+  delete:
+    elicit:
+      handler: { message: "*/", schema: { type: object, properties: { __proto__: { type: integer } } } }
+`,
   "a tool named then (the typed client must not become a thenable)": `${server}tools:
   then: {}
 `,

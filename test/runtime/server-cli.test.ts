@@ -23,8 +23,13 @@ async function runNotes(args: string[]): Promise<{ code: number | null; stdout: 
 
 describe("a generated server's command line", { timeout: 60_000 }, () => {
   test("parseServerArgs: modes, ports, and every kind of mistake", () => {
-    assert.deepEqual(parseServerArgs([], {}, {}), { mode: "stdio" });
-    assert.deepEqual(parseServerArgs(["--stdio"], {}, {}), { mode: "stdio" });
+    assert.deepEqual(parseServerArgs([], {}, {}), { mode: "stdio", options: {} });
+    assert.deepEqual(parseServerArgs(["--stdio"], {}, {}), { mode: "stdio", options: {} });
+    // Limits: stdio's own, HTTP's own, and one for both.
+    assert.deepEqual(parseServerArgs(["--max-inflight", "50", "--max-buffered-bytes", "1m"], {}, {}), { mode: "stdio", options: { maxInflight: 50, maxBufferedBytes: 1024 * 1024 } });
+    assert.throws(() => parseServerArgs(["--http", "--max-inflight", "5"], {}, {}), /--max-inflight applies to stdio only/);
+    assert.throws(() => parseServerArgs(["--max-sessions", "5"], {}, {}), /--max-sessions applies to HTTP only/);
+    assert.throws(() => parseServerArgs(["--max-inflight", "0"], {}, {}), /--max-inflight: '0' is not a size/);
     assert.deepEqual(parseServerArgs(["--http"], {}, {}), { mode: "http", options: {} });
     assert.deepEqual(parseServerArgs(["--http", "8080"], {}, {}), { mode: "http", options: { port: 8080 } });
     assert.deepEqual(parseServerArgs(["--http=0", "--json"], {}, {}), { mode: "http", options: { port: 0, json: true } });

@@ -22,23 +22,38 @@ export async function emitGenerated(model: Model): Promise<GeneratedFile[]> {
     content: `${GENERATED_HEADER}\n${extraHeader}\n${body}`,
     format,
   });
+  const types = await emitTypes(model);
+  const contract = emitContract(model);
   const files = [
-    file("types.ts", await emitTypes(model)),
-    file("contract.ts", emitContract(model)),
+    file("types.ts", types),
+    file("contract.ts", contract),
     // Precompiled validators are machine code: not type-checked, not reformatted.
     file("validators.ts", emitValidators(model), false, "// @ts-nocheck\n/* eslint-disable */"),
     file("schemas.ts", emitSchemas(model), false, "/* eslint-disable */"),
     file("server.ts", emitWiring(model)),
   ];
   if (model.emitClient) files.push(file("client.ts", emitClient(model)));
-  files.push(file("index.ts", indexFile(model)));
+  files.push(file("index.ts", indexFile(model, exportedTypeNames(contract), new Set(exportedTypeNames(types)))));
   return files;
 }
 
-function indexFile(model: Model): string {
+/** The type names a generated module declares (`export type X` / `export interface X`). */
+function exportedTypeNames(ts: string): string[] {
+  return [...ts.matchAll(/^export (?:type|interface) ([A-Za-z_$][\w$]*)/gm)].map((m) => m[1]!);
+}
+
+/**
+ * `index.ts` re-exports the types and the contract. A schema type can share a name with a
+ * contract type (the `handler` question of a tool `delete` answers with `DeleteHandler`, the
+ * tool's handler type is `DeleteHandler` too); `export type *` from both would then be an
+ * error, so the contract's names are listed, leaving out those types.ts already exports
+ * (they stay importable from contract.js).
+ */
+function indexFile(model: Model, contractNames: string[], typeNames: ReadonlySet<string>): string {
+  const fromContract = contractNames.filter((n) => !typeNames.has(n));
   const lines = [
     `export { createServer, serverInfo${model.auth ? ", authOptions" : ""} } from "./server.js";`,
-    `export type * from "./contract.js";`,
+    fromContract.length === contractNames.length ? `export type * from "./contract.js";` : `export type { ${fromContract.join(", ")} } from "./contract.js";`,
     `export type * from "./types.js";`,
   ];
   if (model.emitClient) lines.push(`export * from "./client.js";`);

@@ -238,6 +238,6 @@ function toPort(v: string, what: string): number {
 function toSize(v: string, what: string): number {
   const m = /^(\d+)([kmg]?)(i?b)?$/i.exec(v.trim());
   const n = m ? Number(m[1]) * 1024 ** " kmg".indexOf((m[2] || " ").toLowerCase()) : NaN;
-  if (!Number.isSafeInteger(n) || n <= 0) throw new ServerArgsError(`${what}: '${v}' is not a positive size (such as 1048576, 512k, 16m)`);
+  if (!Number.isSafeInteger(n) || n <= 0) throw new ServerArgsError(`${what}: '${v}' is not a size (a positive count such as 1048576, or 512k, 16m, 1g)`);
   return n;
 }

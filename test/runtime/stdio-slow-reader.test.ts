@@ -91,17 +91,20 @@ describe("stdio with a client that stops reading", { timeout: 180_000 }, () => {
     for (const stop of stops) await stop();
   });
 
-  test(`holds bounded memory under ${CALLS} calls with 10 kB replies, then answers every one`, async () => {
+  /** A server past initialize (it is up once it answers), whose stdout nobody reads from now on. */
+  async function startInitializedNotReading() {
     const { child, stop } = startStdio();
     stops.push(stop);
-    const pid = child.pid!;
-    // The server is up once it answers initialize.
     const ready = readLines(child, (m) => m.id === 0);
     initialize(child);
     await ready;
     child.stdout!.removeAllListeners("data");
     child.stdout!.pause();
-    const before = memoryOf(pid).rss;
+    return { child, pid: child.pid!, before: memoryOf(child.pid!).rss };
+  }
+
+  test(`holds bounded memory under ${CALLS} calls with 10 kB replies, then answers every one`, async () => {
+    const { child, pid, before } = await startInitializedNotReading();
 
     let inputDrained = false;
     for (let i = 1; i <= CALLS; i++) send(child, { jsonrpc: "2.0", id: i, method: "tools/call", params: { name: "blob", arguments: { bytes: 10_000 } } });
@@ -123,15 +126,7 @@ describe("stdio with a client that stops reading", { timeout: 180_000 }, () => {
   });
 
   test("holds a flooding handler until the client reads, then finishes it", async () => {
-    const { child, stop } = startStdio();
-    stops.push(stop);
-    const pid = child.pid!;
-    const ready = readLines(child, (m) => m.id === 0);
-    initialize(child);
-    await ready;
-    child.stdout!.removeAllListeners("data");
-    child.stdout!.pause();
-    const before = memoryOf(pid).rss;
+    const { child, pid, before } = await startInitializedNotReading();
 
     const names = namesOfSize(4_000_000);
     send(child, { jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "flood", arguments: { names }, _meta: { progressToken: 1 } } });

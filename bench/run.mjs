@@ -104,7 +104,7 @@ const IMPLS = {
     protocolVersion: "2025-06-18",
     cannot: { stdio: "mcp-lite has no stdio transport (HTTP only)" },
     notes: {
-      json: "mcp-lite 0.10 speaks revisions up to 2025-06-18: the stateless client sends that version",
+      json: "mcp-lite 0.10 speaks revisions up to 2025-06-18, so the stateless client sends that version; it answers in SSE whenever the Accept header lists text/event-stream (as a Streamable HTTP client's must), so its stateless replies are SSE",
       sse: "mcp-lite 0.10 negotiates 2025-06-18 at initialize",
     },
   },

@@ -8,7 +8,9 @@
 //
 // mcp-lite has no stdio transport: it serves HTTP only.
 //
-//   node server.mjs --http PORT --stateless --json   no sessions (replies are JSON)
+//   node server.mjs --http PORT --stateless --json   no sessions (--json is accepted for symmetry:
+//                                                    mcp-lite answers in SSE whenever the client
+//                                                    accepts text/event-stream, JSON otherwise)
 //   node server.mjs --http PORT                      sessions, SSE replies
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";

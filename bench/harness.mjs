@@ -4,7 +4,7 @@
 // As a library: driveStdio, driveHttp, coldStart (used by bench/run.mjs).
 // As a command, against any server:
 //   node bench/harness.mjs stdio [-n N | -d MS] [-k K] -- node server.js
-//   node bench/harness.mjs http  [-n N | -d MS] [-c C] [-s S] [--json | --sse] [--stateless] -- node server.js --http 0
+//   node bench/harness.mjs http  [-n N | -d MS] [-c C] [-s S] [-p PROTOCOL_VERSION] [--stateless] -- node server.js --http 0
 //   node bench/harness.mjs cold  [-r RUNS] -- node server.js
 // An HTTP server must print its URL (http://127.0.0.1:PORT/...) on stderr once listening.
 // The tools called are those of bench/servers/*: echo, add, create_order.
@@ -564,7 +564,10 @@ export async function driveHttp(o) {
   died.catch(() => {});
   try {
     const port = await Promise.race([portOf(proc), died]);
-    const base = { "Mcp-Protocol-Version": PROTOCOL_VERSION };
+    // A stateless client cannot negotiate, so it sends the version it was told the server
+    // speaks (`o.protocolVersion`: mcp-lite 0.10 stops at 2025-06-18); a stateful one sends
+    // whatever initialize settled on, as a client must.
+    const base = { "Mcp-Protocol-Version": o.protocolVersion ?? PROTOCOL_VERSION };
     const sessionHeaders = [];
     if (o.stateful) {
       const setup = new HttpConnection(port);
@@ -574,7 +577,7 @@ export async function driveHttp(o) {
         const id = init.headers["mcp-session-id"];
         const [reply] = messagesOf(init);
         if (init.status !== 200 || !reply?.result || !id) throw new Error(`initialize failed (${init.status}): ${init.body.slice(0, 300)}`);
-        const headers = { ...base, "Mcp-Session-Id": id };
+        const headers = { ...base, "Mcp-Protocol-Version": reply.result.protocolVersion ?? base["Mcp-Protocol-Version"], "Mcp-Session-Id": id };
         const ack = await setup.request(INITIALIZED, headers);
         if (ack.status !== 202) throw new Error(`notifications/initialized got ${ack.status}`);
         sessionHeaders.push(headers);
@@ -702,7 +705,7 @@ async function cli(argv) {
   let result;
   if (mode === "stdio") result = await driveStdio({ command, args, inflight: num("-k", 1), count, durationMs, warmupMs: num("-w", 500) });
   else if (mode === "http")
-    result = await driveHttp({ command, args, stateful: !opts.includes("--stateless"), sessions: num("-s", 1), concurrency: num("-c", 16), count, durationMs, warmupMs: num("-w", 500) });
+    result = await driveHttp({ command, args, stateful: !opts.includes("--stateless"), protocolVersion: opts.includes("-p") ? opts[opts.indexOf("-p") + 1] : undefined, sessions: num("-s", 1), concurrency: num("-c", 16), count, durationMs, warmupMs: num("-w", 500) });
   else if (mode === "cold") result = await coldStart({ command, args, runs: num("-r", 5) });
   else throw new Error(`unknown mode ${mode}`);
   process.stdout.write(JSON.stringify(result, (k, v) => (k === "samples" && v.length === 0 ? undefined : v), 2) + "\n");

@@ -1,5 +1,6 @@
-// `npm run bench`: the mcpgen-generated server, the official SDK and a bare Node loop,
-// side by side in one run, alternating in rounds; prints medians, ratios and targets.
+// `npm run bench`: the mcpgen-generated server, a bare Node loop and the peers users also
+// consider (the official SDK v1 and v2, tmcp, fastmcp, mcp-lite), side by side in one run,
+// alternating in rounds; prints medians, ratios and targets.
 //
 //   node bench/run.mjs [--quick] [--rounds N] [--duration MS] [--soak-requests N] [--no-soak] [--no-generator] [--no-install] [--no-flood] [--out FILE]
 //   node bench/run.mjs --install-only      the production install sizes alone
@@ -51,20 +52,21 @@ const outFile = outIndex < 0 ? undefined : argv[outIndex + 1];
 const log = (s = "") => process.stderr.write(`${s}\n`);
 const node = process.execPath;
 
-// ---- the three implementations ----------------------------------------------------------
+// ---- the implementations ------------------------------------------------------------------
 
+/**
+ * Every server, with the command for each mode it can do. A mode a peer cannot do has no
+ * command and a reason in `cannot` (shown under the tables); `notes` say how a mode differs
+ * for that peer. `protocolVersion`: what a stateless client sends to a peer that does not
+ * speak the harness's newest revision.
+ */
+const peer = (dir, file = "server.mjs") => join(servers, dir, file);
 const IMPLS = {
   bare: {
     label: "bare loop",
-    stdio: [join(servers, "bare", "stdio.mjs")],
-    json: [join(servers, "bare", "http.mjs"), "0"],
-    sse: [join(servers, "bare", "http.mjs"), "0", "--sse"],
-  },
-  sdk: {
-    label: "official SDK",
-    stdio: [join(servers, "sdk", "server.mjs")],
-    json: [join(servers, "sdk", "server.mjs"), "--http", "0", "--stateless", "--json"],
-    sse: [join(servers, "sdk", "server.mjs"), "--http", "0"],
+    stdio: [peer("bare", "stdio.mjs")],
+    json: [peer("bare", "http.mjs"), "0"],
+    sse: [peer("bare", "http.mjs"), "0", "--sse"],
   },
   mcpgen: {
     label: "mcpgen",
@@ -72,8 +74,51 @@ const IMPLS = {
     json: [join(servers, "mcpgen", "dist", "server.js"), "--http", "0", "--stateless", "--json"],
     sse: [join(servers, "mcpgen", "dist", "server.js"), "--http", "0"],
   },
+  sdk: {
+    label: "SDK v1",
+    stdio: [peer("sdk")],
+    json: [peer("sdk"), "--http", "0", "--stateless", "--json"],
+    sse: [peer("sdk"), "--http", "0"],
+  },
+  sdk2: {
+    label: "SDK v2",
+    stdio: [peer("sdk2")],
+    json: [peer("sdk2"), "--http", "0", "--stateless", "--json"],
+    sse: [peer("sdk2"), "--http", "0"],
+  },
+  tmcp: {
+    label: "tmcp",
+    stdio: [peer("tmcp")],
+    json: [peer("tmcp"), "--http", "0"],
+    sse: [peer("tmcp"), "--http", "0"],
+    notes: {
+      json: "tmcp has no JSON response mode: its stateless replies are SSE, and it opens a session (an Mcp-Session-Id) for every session-less 2025-11-25 POST",
+    },
+  },
+  fastmcp: {
+    label: "fastmcp",
+    stdio: [peer("fastmcp")],
+    json: [peer("fastmcp"), "--http", "0", "--stateless", "--json"],
+    sse: [peer("fastmcp"), "--http", "0"],
+  },
+  "mcp-lite": {
+    label: "mcp-lite",
+    json: [peer("mcp-lite"), "--http", "0", "--stateless", "--json"],
+    sse: [peer("mcp-lite"), "--http", "0"],
+    protocolVersion: "2025-06-18",
+    cannot: { stdio: "mcp-lite has no stdio transport (HTTP only)" },
+    notes: {
+      json: "mcp-lite 0.10 speaks revisions up to 2025-06-18, so the stateless client sends that version; it answers in SSE whenever the Accept header lists text/event-stream (as a Streamable HTTP client's must), so its stateless replies are SSE",
+      sse: "mcp-lite 0.10 negotiates 2025-06-18 at initialize",
+    },
+  },
 };
 const NAMES = Object.keys(IMPLS);
+/** The servers compared with mcpgen. */
+const PEERS = NAMES.filter((n) => n !== "bare" && n !== "mcpgen");
+/** Which command runs `impl` in a mode (stdio1 and stdio32, and cold start, share stdio's). */
+const commandOf = (impl, modeKey) => impl[modeKey.startsWith("stdio") || modeKey === "cold" ? "stdio" : modeKey];
+const supports = (name, modeKey) => commandOf(IMPLS[name], modeKey) !== undefined;
 
 /** The measured modes. `run(impl)` returns the harness's result. */
 const MODES = [
@@ -81,21 +126,25 @@ const MODES = [
     key: "stdio1",
     label: "stdio, 1 in flight",
     run: (impl) => driveStdio({ command: node, args: impl.stdio, inflight: 1, ...window() }),
+    cannotKey: "stdio",
   },
   {
     key: "stdio32",
     label: "stdio, 32 in flight",
     run: (impl) => driveStdio({ command: node, args: impl.stdio, inflight: 32, ...window() }),
+    cannotKey: "stdio",
   },
   {
     key: "json",
     label: "HTTP stateless, JSON (16 concurrent)",
-    run: (impl) => driveHttp({ command: node, args: impl.json, stateful: false, concurrency: 16, ...window() }),
+    run: (impl) => driveHttp({ command: node, args: impl.json, stateful: false, concurrency: 16, protocolVersion: impl.protocolVersion, ...window() }),
+    cannotKey: "json",
   },
   {
     key: "sse",
     label: "HTTP stateful, SSE (4 sessions, 16 concurrent)",
     run: (impl) => driveHttp({ command: node, args: impl.sse, stateful: true, sessions: 4, concurrency: 16, ...window() }),
+    cannotKey: "sse",
   },
 ];
 
@@ -137,20 +186,22 @@ async function measure() {
     const order = NAMES.map((_, i) => NAMES[(i + round) % NAMES.length]);
     for (const mode of MODES) {
       for (const name of order) {
+        if (!supports(name, mode.key)) continue;
         const t0 = performance.now();
         const r = await mode.run(IMPLS[name]);
         raw[mode.key][name].push(r);
         log(
-          `round ${round + 1}/${opts.rounds}  ${mode.label.padEnd(46)} ${name.padEnd(7)} ${fmt(r.throughput, 0).padStart(7)} req/s  ` +
+          `round ${round + 1}/${opts.rounds}  ${mode.label.padEnd(46)} ${name.padEnd(8)} ${fmt(r.throughput, 0).padStart(7)} req/s  ` +
             `p50 ${fmt(r.p50Ms, 2)} ms  p99 ${fmt(r.p99Ms, 2)} ms  cpu ${fmt(r.cpuUsPerRequest, 1)} µs/req  peak ${fmt(r.peakRssKb / 1024, 1)} MB` +
             `${r.lost + r.duplicates + r.errors ? `  LOST ${r.lost} DUP ${r.duplicates} ERR ${r.errors} (${r.firstError})` : ""}  [${((performance.now() - t0) / 1000).toFixed(1)} s]`,
         );
       }
     }
     for (const name of order) {
+      if (!supports(name, "cold")) continue;
       const r = await coldStart({ command: node, args: IMPLS[name].stdio, runs: opts.coldRuns });
       raw.cold[name].push(r);
-      log(`round ${round + 1}/${opts.rounds}  ${"cold start, spawn → initialize reply".padEnd(46)} ${name.padEnd(7)} ${fmt(r.ms, 1)} ms`);
+      log(`round ${round + 1}/${opts.rounds}  ${"cold start, spawn → initialize reply".padEnd(46)} ${name.padEnd(8)} ${fmt(r.ms, 1)} ms`);
     }
     raw.nodeStart.push(await nodeStart(opts.coldRuns));
   }
@@ -308,10 +359,14 @@ const fmtRatio = (x) => (Number.isFinite(x) ? `${fmt(x, 2)}×` : "–");
 
 function summarize(raw) {
   const med = (mode, name, key) => median(raw[mode][name].map((r) => r[key]));
-  const s = { modes: {}, cold: {}, nodeStartMs: median(raw.nodeStart.map((r) => r.ms)) };
+  const s = { modes: {}, cold: {}, unsupported: {}, nodeStartMs: median(raw.nodeStart.map((r) => r.ms)) };
   for (const mode of MODES) {
     s.modes[mode.key] = {};
     for (const name of NAMES) {
+      if (!supports(name, mode.key)) {
+        (s.unsupported[mode.key] ??= {})[name] = IMPLS[name].cannot?.[mode.cannotKey] ?? "not supported";
+        continue;
+      }
       const runs = raw[mode.key][name];
       s.modes[mode.key][name] = {
         throughput: med(mode.key, name, "throughput"),
@@ -327,7 +382,7 @@ function summarize(raw) {
       };
     }
   }
-  for (const name of NAMES) s.cold[name] = median(raw.cold[name].map((r) => r.ms));
+  for (const name of NAMES) if (supports(name, "cold")) s.cold[name] = median(raw.cold[name].map((r) => r.ms));
   return s;
 }
 
@@ -349,37 +404,66 @@ function report(s, raw, soakResult, gen, install) {
     const b = raw[mode][den];
     return median(a.map((x, i) => x[key] / b[i]?.[key]));
   };
-  const rows = [["", "bare loop", "official SDK", "mcpgen", "SDK / bare", "mcpgen / bare", "mcpgen / SDK"]];
-  const add = (label, mode, key, digits, scale = 1) => {
-    const [b, k, g] = NAMES.map((n) => median(raw[mode][n].map((r) => r[key])) * scale);
-    rows.push([label, fmt(b, digits), fmt(k, digits), fmt(g, digits), fmtRatio(R(mode, "sdk", "bare", key)), fmtRatio(R(mode, "mcpgen", "bare", key)), fmtRatio(R(mode, "mcpgen", "sdk", key))]);
-  };
+  const cell = (mode, name, key, digits, scale = 1) => (supports(name, mode) ? fmt(median(raw[mode][name].map((r) => r[key])) * scale, digits) : "n/a");
+  const ratioCell = (mode, num, den, key) => (supports(num, mode) && supports(den, mode) ? fmtRatio(R(mode, num, den, key)) : "n/a");
+
+  // The figures: one column per server.
+  const rows = [["", ...NAMES.map((n) => IMPLS[n].label)]];
   for (const mode of MODES) {
-    add(`${mode.label}: req/s`, mode.key, "throughput", 0);
-    add(`  p50 / p99 latency, ms`, mode.key, "p50Ms", 2);
-    rows[rows.length - 1] = [
-      "  p50 / p99 latency, ms",
-      ...NAMES.map((n) => `${fmt(m[mode.key][n].p50Ms, 2)} / ${fmt(m[mode.key][n].p99Ms, 2)}`),
-      ...rows[rows.length - 1].slice(4),
-    ];
-    add(`  server CPU per request, µs`, mode.key, "cpuUsPerRequest", 1);
-    add(`  peak RSS, MB`, mode.key, "peakRssKb", 1, 1 / 1024);
+    rows.push([`${mode.label}: req/s`, ...NAMES.map((n) => cell(mode.key, n, "throughput", 0))]);
+    rows.push(["  p50 / p99 latency, ms", ...NAMES.map((n) => (supports(n, mode.key) ? `${fmt(m[mode.key][n].p50Ms, 2)} / ${fmt(m[mode.key][n].p99Ms, 2)}` : "n/a"))]);
+    rows.push(["  server CPU per request, µs", ...NAMES.map((n) => cell(mode.key, n, "cpuUsPerRequest", 1))]);
+    rows.push(["  peak RSS, MB", ...NAMES.map((n) => cell(mode.key, n, "peakRssKb", 1, 1 / 1024))]);
   }
-  add("cold start, spawn → initialize reply, ms", "cold", "ms", 1);
+  rows.push(["cold start, spawn → initialize reply, ms", ...NAMES.map((n) => cell("cold", n, "ms", 1))]);
   out.push(table(rows));
   out.push("");
+
+  // The ratios, each the median of the rounds' ratios: mcpgen against every server, and
+  // every server against the bare loop.
+  const ratioRows = (f) => {
+    const r = [];
+    for (const mode of MODES) {
+      r.push([`${mode.label}: req/s`, ...f(mode.key, "throughput")]);
+      r.push(["  server CPU per request", ...f(mode.key, "cpuUsPerRequest")]);
+      r.push(["  peak RSS", ...f(mode.key, "peakRssKb")]);
+    }
+    r.push(["cold start", ...f("cold", "ms")]);
+    return r;
+  };
+  const others = NAMES.filter((n) => n !== "mcpgen");
+  out.push("mcpgen / each server (req/s above 1× is mcpgen ahead; CPU, RSS and cold start below 1× is mcpgen lighter or faster):");
+  out.push("");
+  out.push(table([["", ...others.map((n) => `mcpgen / ${IMPLS[n].label}`)], ...ratioRows((mode, key) => others.map((n) => ratioCell(mode, "mcpgen", n, key)))]));
+  out.push("");
+  const overBare = NAMES.filter((n) => n !== "bare");
+  out.push("Each server / the bare loop:");
+  out.push("");
+  out.push(table([["", ...overBare.map((n) => `${IMPLS[n].label} / bare`)], ...ratioRows((mode, key) => overBare.map((n) => ratioCell(mode, n, "bare", key)))]));
+  out.push("");
   out.push(`Bare Node process start (\`node -e ""\`, spawn → exit): ${fmt(s.nodeStartMs, 1)} ms.`);
-  const checks = [];
   for (const mode of MODES) {
     for (const name of NAMES) {
+      if (!supports(name, mode.key)) continue;
       const x = m[mode.key][name];
-      checks.push(`${x.requests} ${name}`);
       if (x.lost + x.duplicates + x.errors > 0) out.push(`**${name}, ${mode.label}: ${x.lost} lost, ${x.duplicates} duplicate, ${x.errors} errors** (${x.firstError})`);
     }
   }
-  const totals = NAMES.map((n) => MODES.reduce((t, mode) => t + m[mode.key][n].requests, 0));
-  const bad = NAMES.map((n) => MODES.reduce((t, mode) => t + m[mode.key][n].lost + m[mode.key][n].duplicates + m[mode.key][n].errors, 0));
+  const measured = (n) => MODES.filter((mode) => supports(n, mode.key));
+  const totals = NAMES.map((n) => measured(n).reduce((t, mode) => t + m[mode.key][n].requests, 0));
+  const bad = NAMES.map((n) => measured(n).reduce((t, mode) => t + m[mode.key][n].lost + m[mode.key][n].duplicates + m[mode.key][n].errors, 0));
   out.push(`Replies checked: ${NAMES.map((n, i) => `${n} ${totals[i].toLocaleString("en-US")}`).join(", ")}; lost + duplicate + wrong: ${NAMES.map((n, i) => `${n} ${bad[i]}`).join(", ")}.`);
+  // Facts, not a verdict: where a peer's median req/s ratio puts it ahead of mcpgen.
+  const ahead = [];
+  for (const mode of MODES) {
+    for (const n of PEERS) if (supports(n, mode.key) && R(mode.key, "mcpgen", n, "throughput") < 1) ahead.push(`${IMPLS[n].label} in ${mode.label} (mcpgen / ${IMPLS[n].label} ${fmtRatio(R(mode.key, "mcpgen", n, "throughput"))})`);
+  }
+  out.push(ahead.length ? `Peers ahead of mcpgen in req/s: ${ahead.join("; ")}.` : "No peer is ahead of mcpgen in req/s in any mode it was measured in.");
+  const notDone = MODES.flatMap((mode) => NAMES.filter((n) => !supports(n, mode.key)).map((n) => `${IMPLS[n].label}, ${mode.label}: ${IMPLS[n].cannot?.[mode.cannotKey] ?? "not supported"}`));
+  const coldMissing = NAMES.filter((n) => !supports(n, "cold")).map((n) => `${IMPLS[n].label}, cold start: measured on stdio, which it lacks`);
+  if (notDone.length + coldMissing.length) out.push(`n/a: ${[...notDone, ...coldMissing].join("; ")}.`);
+  const notes = NAMES.flatMap((n) => Object.entries(IMPLS[n].notes ?? {}).map(([mode, note]) => `${IMPLS[n].label}, ${MODES.find((x) => x.key === mode)?.label ?? mode}: ${note}`));
+  if (notes.length) out.push(`Notes: ${notes.join("; ")}.`);
 
   // Targets.
   const t = [];
@@ -427,9 +511,9 @@ function report(s, raw, soakResult, gen, install) {
       theirs ? `${theirs.packages} packages, ${fmtBytes(theirs.bytes)} (${fmtBytes(theirs.disk)} on disk)` : "not measured",
     );
   }
-  out.push("Ratios are the median of each round's ratio (the three servers of a round run back to back).");
+  out.push("Ratios are the median of each round's ratio (the servers of a round run back to back).");
   out.push("");
-  out.push(table([["target", "mcpgen", "goal", "", "official SDK"], ...t]));
+  out.push(table([["target", "mcpgen", "goal", "", "SDK v1"], ...t]));
   if (gen) {
     out.push("");
     out.push(table([["generator (mcpgen, synthetic manifest)", "first generation, ms", "no change, ms"], ...gen.map((g) => [`${g.tools} tools`, fmt(g.freshMs, 0), fmt(g.noChangeMs, 0)])]));
@@ -481,7 +565,7 @@ async function main() {
   const name = opts.quick ? "quick" : "latest";
   writeFileSync(outFile ?? join(results, `${name}.json`), JSON.stringify(json, null, 1));
   if (!outFile) writeFileSync(join(results, `${name}.md`), `${header}\n${text}\n`);
-  const failures = MODES.flatMap((mode) => NAMES.filter((n) => s.modes[mode.key][n].lost + s.modes[mode.key][n].duplicates + s.modes[mode.key][n].errors > 0));
+  const failures = MODES.flatMap((mode) => NAMES.filter((n) => supports(n, mode.key) && s.modes[mode.key][n].lost + s.modes[mode.key][n].duplicates + s.modes[mode.key][n].errors > 0));
   if (failures.length > 0) process.exitCode = 1;
 }
 

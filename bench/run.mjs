@@ -175,6 +175,19 @@ function prepare() {
   sh(node, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", join(dir, "tsconfig.json")]);
 }
 
+/**
+ * fastmcp has a folder of its own (bench/servers/fastmcp/package.json): its dependency chain
+ * (mcp-proxy -> pipenet) declares Node >= 22, which would print EBADENGINE on every install of
+ * the repository although a FastMCP server never loads that code. Installed here, on first use,
+ * from its lockfile, with npm's warnings kept out of the bench's output.
+ */
+function installFastmcp() {
+  const dir = join(servers, "fastmcp");
+  if (existsSync(join(dir, "node_modules", "fastmcp", "package.json"))) return;
+  log("installing fastmcp for the bench (bench/servers/fastmcp)...");
+  sh("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error", "--workspaces=false"], dir);
+}
+
 // ---- measuring ------------------------------------------------------------------------------
 
 /** Runs each mode for each implementation, alternating their order round by round. */
@@ -533,6 +546,7 @@ async function main() {
     return;
   }
   prepare();
+  installFastmcp();
   const raw = await measure();
   const s = summarize(raw);
   const soakResult = opts.soak ? await soak() : undefined;

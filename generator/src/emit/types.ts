@@ -20,11 +20,14 @@ export async function emitTypes(model: Model): Promise<string> {
   // no definition of its own in the compiled document: references to it point at what it names.
   const byName = new Map(model.types.map((t) => [t.name, t.schema]));
   const definedTypeName = (name: string): string => {
-    const seen = new Set<string>();
+    const seen = new Set([name]);
     let current = name;
-    for (let target = pureTypeRef(byName.get(current) ?? {}); target !== undefined && byName.has(target) && !seen.has(target); target = pureTypeRef(byName.get(current) ?? {})) {
-      seen.add(current);
+    let target = pureTypeRef(byName.get(current) ?? {});
+    // Validation refused cycles of bare references (ref-cycle); `seen` only guards the loop.
+    while (target !== undefined && byName.has(target) && !seen.has(target)) {
+      seen.add(target);
       current = target;
+      target = pureTypeRef(byName.get(current) ?? {});
     }
     return toTypeName(current);
   };

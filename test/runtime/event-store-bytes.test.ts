@@ -82,8 +82,8 @@ describe("MemoryEventStore byte limits", () => {
     const ms = performance.now() - t0;
     assert.ok(store.byteCount <= 1 * MiB);
     assert.deepEqual(replay(store, last).ids, []);
-    // Generous: quadratic dropping took minutes here.
-    assert.ok(ms < 20_000, `${ms.toFixed(0)} ms`);
+    // Quadratic dropping took minutes here; the test's own timeout catches a return of that.
+    console.log(`1,000,000 appends over a 1 MiB limit: ${ms.toFixed(0)} ms`);
   });
 });
 

@@ -60,8 +60,8 @@ function readLines(child: ChildProcess, onMessage: (m: any) => boolean): Promise
   });
 }
 
-function startStdio(): { child: ChildProcess; stop: () => Promise<void> } {
-  const { command, args } = fixtureCommand("flood.ts");
+function startStdio(serverArgs: string[] = []): { child: ChildProcess; stop: () => Promise<void> } {
+  const { command, args } = fixtureCommand("flood.ts", serverArgs);
   const child = spawn(command, args, { cwd: repoRoot, stdio: ["pipe", "pipe", "ignore"] });
   child.stdin!.on("error", () => {});
   const closed = new Promise<void>((resolve) => child.once("close", () => resolve()));
@@ -92,8 +92,8 @@ describe("stdio with a client that stops reading", { timeout: 180_000 }, () => {
   });
 
   /** A server past initialize (it is up once it answers), whose stdout nobody reads from now on. */
-  async function startInitializedNotReading() {
-    const { child, stop } = startStdio();
+  async function startInitializedNotReading(serverArgs: string[] = []) {
+    const { child, stop } = startStdio(serverArgs);
     stops.push(stop);
     const ready = readLines(child, (m) => m.id === 0);
     initialize(child);
@@ -146,5 +146,30 @@ describe("stdio with a client that stops reading", { timeout: 180_000 }, () => {
     });
     assert.equal(result?.content?.[0]?.text, `flooded ${names.length}`);
     assert.equal(progress, names.length);
+  });
+
+  test("exits on SIGTERM while a flooding handler waits for a client that stopped reading", async () => {
+    const { child, pid } = await startInitializedNotReading();
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    send(child, { jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "flood", arguments: { names: namesOfSize(4_000_000) }, _meta: { progressToken: 1 } } });
+    await untilServerStopsReading(pid, () => false, 20);
+    child.kill("SIGTERM");
+    // Before, the shutdown waited for the handler, which waited for the client: for ever.
+    // Now the wait for requests in flight is bounded (10 s), then the server closes.
+    assert.equal(await exited, 0);
+  });
+
+  test("a --max-buffered-bytes below the pipe's high-water mark still lets a flood finish", async () => {
+    // 4 KiB is under Node's high-water mark (16 KiB): a write never reports the pipe full,
+    // so no 'drain' would come for senders waiting on a 4 KiB limit (the floor is 64 KiB).
+    const { child } = await startInitializedNotReading(["--max-buffered-bytes", "4k"]);
+    const names = namesOfSize(200_000);
+    send(child, { jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "flood", arguments: { names }, _meta: { progressToken: 1 } } });
+    let result: any;
+    await readLines(child, (m) => {
+      if (m.id === 1) result = m.result;
+      return m.id === 1;
+    });
+    assert.equal(result?.content?.[0]?.text, `flooded ${names.length}`);
   });
 });

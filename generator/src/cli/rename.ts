@@ -4,6 +4,7 @@ import { dirname, join, posix, relative } from "node:path";
 import { isMap, isScalar, parseDocument } from "yaml";
 import { renderText } from "../diagnostics/index.js";
 import { handlerFiles, relativeImport, type HandlerFile } from "../emit/layout.js";
+import { tsString } from "../emit/escape.js";
 import { emitHandlerStub } from "../emit/stubs.js";
 import { readManifest } from "../frontend.js";
 import { buildModel, type Model } from "../model/build.js";
@@ -143,9 +144,9 @@ async function retarget(source: string, oldModel: Model, oldFile: HandlerFile, n
   const newContract = relativeImport(posix.dirname(newFile.path), `${newModel.paths.out}/contract.ts`);
   // Edits as text ranges, applied from the end: every other byte stays as the author wrote it.
   const edits: { start: number; end: number; text: string }[] = [];
+  // Names are any text now (`"customers" database schema`): printed through the escaping module.
   const literal = (node: import("ts-morph").StringLiteral, value: string) => {
-    const quote = node.getText()[0]!;
-    edits.push({ start: node.getStart(), end: node.getEnd(), text: quote + value + quote });
+    edits.push({ start: node.getStart(), end: node.getEnd(), text: tsString(value) });
   };
   for (const imp of sf.getImportDeclarations()) {
     if (imp.getModuleSpecifierValue() === oldContract && oldContract !== newContract) literal(imp.getModuleSpecifier(), newContract);

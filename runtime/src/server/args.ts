@@ -84,6 +84,9 @@ export function parseServerArgs(argv: string[], defaults: ServeHttpOptions = {},
 /** Reads the HTTP flags over the manifest's defaults; throws on a malformed flag. */
 export function parseHttpArgs(argv: string[], defaults: ServeHttpOptions = {}, env: Record<string, string | undefined> = process.env): ServeHttpOptions {
   const parsed = parseFlags(argv, defaults);
+  // The same rules as parseServerArgs in HTTP mode.
+  if (parsed.stdio) throw new ServerArgsError("--stdio and --http exclude each other");
+  if (parsed.stdioOnly) throw new ServerArgsError(`${parsed.stdioOnly} applies to stdio only`);
   return withEnv(parsed.options, env);
 }
 

@@ -1,8 +1,6 @@
 import { serveHttp, type ServeHttpOptions } from "../transports/http/node.js";
 import type { McpServer } from "./server.js";
 
-export { HTTP_USAGE, parseHttpArgs } from "./args.js";
-
 /** `--http`: serves until SIGINT/SIGTERM, then shuts down gracefully. */
 export async function runHttp(server: McpServer<any>, options: ServeHttpOptions): Promise<void> {
   const running = await serveHttp(server, { ...options, signals: true });

@@ -25,7 +25,9 @@ export async function serveStdio(server: McpServer<any>, options: ServeStdioOpti
       transport.pause();
       // 2026-07-28 listen streams stay open until told: end them, so the drain can finish.
       server.listeners.closeAll();
-      await session.peer.drain();
+      // Bounded: a handler waiting for a client that stopped reading (ctx.progress in a loop)
+      // must not keep the process from exiting; closing the server below ends what is left.
+      await within(session.peer.drain(), DRAIN_TIMEOUT_MS);
       // Let the last responses reach the pipe before closing (bounded: a reader that
       // stopped reading must not keep the process alive).
       await flushWithin(transport, FLUSH_TIMEOUT_MS);
@@ -43,10 +45,17 @@ export async function serveStdio(server: McpServer<any>, options: ServeStdioOpti
 }
 
 const FLUSH_TIMEOUT_MS = 5000;
+/** As long as the HTTP handler's close waits for requests in flight. */
+const DRAIN_TIMEOUT_MS = 10_000;
 
 async function flushWithin(transport: StdioServerTransport, ms: number): Promise<void> {
+  await within(transport.flush(), ms);
+}
+
+/** Waits for `work`, or `ms`, whichever comes first. */
+async function within(work: Promise<unknown>, ms: number): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  await Promise.race([transport.flush(), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  await Promise.race([work, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
   clearTimeout(timer);
 }
 

@@ -251,7 +251,11 @@ export class McpServer<App = unknown, Items extends ItemHandles = ItemHandles> {
     const sends: Promise<void>[] = [];
     for (const s of this.sessions) if (s.isSubscribed(uri)) sends.push(s.peer.notify("notifications/resources/updated", { uri }));
     this.listeners.resourceUpdated(uri);
-    await fairly(Promise.all(sends).then(() => undefined));
+    // With one subscriber (stdio, or one HTTP client) the caller waits for its room: a loop of
+    // updates goes at the client's pace. With several, one that stopped reading must not hold
+    // up the caller and every other subscriber: nobody waits, and a stream left unread past
+    // its limit is cut off.
+    await fairly(sends.length === 1 ? sends[0]! : Promise.resolve());
   }
 
   /** Coalesces list changes made in one tick into one notification per list. */

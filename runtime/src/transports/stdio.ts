@@ -2,7 +2,7 @@ import type { ChildProcess } from "node:child_process";
 import type { Readable, Writable } from "node:stream";
 import type { JsonRpcMessage } from "../protocol/jsonrpc.js";
 import { LineReader } from "./line-reader.js";
-import type { Transport, TransportSink } from "./transport.js";
+import { MIN_BUFFERED_BYTES, type Transport, type TransportSink } from "./transport.js";
 
 /** Default frame limit: generous for embedded files, small enough to refuse abuse. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
@@ -118,7 +118,7 @@ export class StdioServerTransport implements Transport {
     const stdout = options.stdout ?? process.stdout;
     this.stdout = stdout;
     this.write = stdout.write.bind(stdout) as WriteFn;
-    this.maxBuffered = options.maxBufferedBytes ?? DEFAULT_STDIO_MAX_BUFFERED_BYTES;
+    this.maxBuffered = Math.max(options.maxBufferedBytes ?? DEFAULT_STDIO_MAX_BUFFERED_BYTES, MIN_BUFFERED_BYTES, stdout.writableHighWaterMark ?? 0);
     this.maxInflight = options.maxInflight ?? DEFAULT_STDIO_MAX_INFLIGHT;
     if (options.guardStdout ?? stdout === process.stdout) guardProcessStdout();
     this.inputEnded = new Promise((resolve) => (this.endInput = resolve));

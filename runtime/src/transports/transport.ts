@@ -67,3 +67,11 @@ export interface Transport {
   /** Told each time a request finishes (the sink's `backlog` went down). */
   requestFinished?(): void;
 }
+
+/**
+ * The smallest output limit a transport uses, whatever it is configured with. Senders over the
+ * limit wait for the stream's 'drain', and Node emits 'drain' only after a write found the
+ * stream past its high-water mark (16 KiB on Node 20, 64 KiB on Node 22): a lower limit would
+ * wait for a 'drain' that never comes.
+ */
+export const MIN_BUFFERED_BYTES = 64 * 1024;

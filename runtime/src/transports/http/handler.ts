@@ -139,7 +139,8 @@ export class McpHttpHandler {
       const legacyAuth: LegacyAuth | undefined = this.bindsSessions
         ? { ownerOf, checkItems: (body, auth, req) => (pr && auth ? pr.checkItems(body, auth, req) : undefined) }
         : undefined;
-      this.legacy = new LegacySseEndpoint(server, legacyPaths(this.path, options.legacySse), this.onerror, options.keepAliveMs ?? DEFAULTS.keepAliveMs, legacyAuth);
+      const limits = { maxBufferedBytes: options.maxBufferedBytes ?? DEFAULTS.maxBufferedBytes, maxUnreadBytes: options.maxUnreadBytes ?? DEFAULTS.maxUnreadBytes };
+      this.legacy = new LegacySseEndpoint(server, legacyPaths(this.path, options.legacySse), this.onerror, options.keepAliveMs ?? DEFAULTS.keepAliveMs, limits, legacyAuth);
     }
   }
 

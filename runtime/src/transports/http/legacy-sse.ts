@@ -5,7 +5,7 @@ import type { AuthInfo, MessageExtra, Transport, TransportSink } from "../transp
 import { accepts, isJsonContentType } from "./guards.js";
 import { TOO_LARGE, type IncomingHttp } from "./incoming.js";
 import { emptyResponse, httpError, sseResponse, type HeaderMap } from "./responses.js";
-import { SSE_HEADERS, SseWriter, sseEvent } from "./sse.js";
+import { SSE_HEADERS, SseWriter, sseEvent, type SseWriterLimits } from "./sse.js";
 
 export interface LegacyPaths {
   ssePath: string;
@@ -79,6 +79,8 @@ export class LegacySseEndpoint {
     private readonly paths: LegacyPaths,
     private readonly onerror: (error: Error) => void,
     private readonly keepAliveMs: number,
+    /** The stream's limits: senders wait past `maxBufferedBytes`; past `maxUnreadBytes` the client is cut off, which ends its session (this transport cannot resume). */
+    private readonly limits: SseWriterLimits,
     private readonly auth?: LegacyAuth,
   ) {}
 
@@ -106,7 +108,7 @@ export class LegacySseEndpoint {
 
   private async open(cors: HeaderMap, extra: MessageExtra): Promise<Response> {
     const id = crypto.randomUUID();
-    const writer = new SseWriter(this.keepAliveMs);
+    const writer = new SseWriter(this.keepAliveMs, this.limits);
     const transport = new LegacySseTransport(id, writer);
     const session = await this.server.connect(transport);
     this.clients.set(id, { transport, session, owner: this.auth?.ownerOf(extra.authInfo) });

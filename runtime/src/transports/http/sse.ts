@@ -1,4 +1,5 @@
 import type { JsonRpcMessage } from "../../protocol/jsonrpc.js";
+import { MIN_BUFFERED_BYTES } from "../transport.js";
 
 const encoder = new TextEncoder();
 
@@ -90,7 +91,7 @@ export class SseWriter {
   private drainHooked = false;
 
   constructor(keepAliveMs?: number, limits: SseWriterLimits = {}) {
-    this.maxBuffered = limits.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
+    this.maxBuffered = Math.max(limits.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES, MIN_BUFFERED_BYTES);
     this.maxUnread = limits.maxUnreadBytes;
     if (keepAliveMs && keepAliveMs > 0) {
       // A comment line keeps idle proxies and load balancers from cutting the stream.

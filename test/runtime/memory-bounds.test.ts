@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { PassThrough } from "node:stream";
 import { McpServer, MemorySessionStore, createHttpHandler, parseHttpArgs, serveStdio, type Context, type IncomingHttp } from "../../runtime/src/index.js";
+import { OVER_BUDGET } from "../../runtime/src/transports/http/incoming.js";
 import { fixtureCommand, repoRoot } from "./helpers.js";
 
 const V = "2025-11-25";
@@ -50,25 +51,58 @@ function incoming(text: string | Promise<string>, headers: Record<string, string
   return { method: "POST", path: "/mcp", header: (n) => all[n], headers: () => all, text: async () => text };
 }
 
+/**
+ * A request whose body arrives as `sent` (each reported as it arrives), then waits for `rest`
+ * before the last of it comes: a client that sent part of its body and stalls.
+ */
+function trickling(sent: string[], rest: Promise<string> = Promise.resolve(""), headers: Record<string, string> = {}): IncomingHttp {
+  const base = incoming("", headers);
+  return {
+    ...base,
+    text: async (_limit, onBytes) => {
+      for (const chunk of sent) if (onBytes && !onBytes(Buffer.byteLength(chunk))) return OVER_BUDGET;
+      const last = await rest;
+      if (onBytes && last && !onBytes(Buffer.byteLength(last))) return OVER_BUDGET;
+      return sent.join("") + last;
+    },
+  };
+}
+
 describe("request bodies being read at once", () => {
-  test("past maxBufferedBodyBytes a POST gets 503 with Retry-After, and the budget comes back", async () => {
+  const ping = JSON.stringify({ jsonrpc: "2.0", id: 2, method: "ping" });
+  const initialize = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: V, capabilities: {}, clientInfo: { name: "c", version: "1" } } });
+
+  test("count as their bytes arrive: past maxBufferedBodyBytes a POST gets 503 with Retry-After, and the budget comes back", async () => {
     const server = new McpServer({ name: "bounds", version: "1" });
     const h = createHttpHandler(server, { keepAliveMs: 0, json: true, maxBufferedBodyBytes: 1_000_000 });
     let release!: (text: string) => void;
-    const slowBody = new Promise<string>((resolve) => (release = resolve));
-    // A slow client declares 900 kB and trickles it.
-    const slow = h.handle(incoming(slowBody, { "content-length": "900000" }));
-    const ping = JSON.stringify({ jsonrpc: "2.0", id: 2, method: "ping" });
-    const refused = await h.handle(incoming(ping, { "content-length": "200000" }));
+    // A client sent 900 kB of padding, then stalls before the rest.
+    const slow = h.handle(trickling([" ".repeat(900_000)], new Promise<string>((resolve) => (release = resolve))));
+    const refused = await h.handle(trickling([" ".repeat(150_000), ping]));
     assert.equal(refused.status, 503);
     assert.equal(refused.headers.get("retry-after"), "1");
-    // Small bodies still fit beside it.
-    const small = await h.handle(incoming(ping, { "content-length": String(ping.length) }));
+    // A small body still fits beside it.
+    const small = await h.handle(trickling([ping]));
     assert.notEqual(small.status, 503);
-    release(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: V, capabilities: {}, clientInfo: { name: "c", version: "1" } } }));
+    release(initialize);
     assert.equal((await slow).status, 200);
-    const again = await h.handle(incoming(ping, { "content-length": "200000" }));
-    assert.notEqual(again.status, 503, "the slow body's reservation was returned");
+    const again = await h.handle(trickling([" ".repeat(150_000), ping]));
+    assert.notEqual(again.status, 503, "the slow body's bytes were given back");
+    await h.close();
+  });
+
+  test("what a body declares is not held against the others: slow trickling clients cannot lock everyone out", async () => {
+    const server = new McpServer({ name: "bounds", version: "1" });
+    const h = createHttpHandler(server, { keepAliveMs: 0, json: true, maxBufferedBodyBytes: 1_000_000 });
+    const stalls: ((text: string) => void)[] = [];
+    // Twenty clients each declare 4 MiB and send a few bytes: by declared length, 80 MiB.
+    const slow = Array.from({ length: 20 }, () =>
+      h.handle(trickling(["{"], new Promise<string>((resolve) => stalls.push(resolve)), { "content-length": String(4 * 1024 * 1024) })),
+    );
+    const answered = await h.handle(trickling([initialize]));
+    assert.equal(answered.status, 200);
+    for (const stall of stalls) stall('"jsonrpc":"2.0","method":"notifications/initialized"}');
+    await Promise.all(slow);
     await h.close();
   });
 });

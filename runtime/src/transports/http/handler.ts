@@ -7,7 +7,7 @@ import type { ServerSession } from "../../server/session.js";
 import type { AuthInfo, MessageExtra } from "../transport.js";
 import { MemoryEventStore, type EventStore, type MemoryEventStoreOptions } from "./event-store.js";
 import { accepts, checkHostAndOrigin, corsHeaders, isJsonContentType, preflightHeaders, type GuardOptions } from "./guards.js";
-import { TOO_LARGE, fromWebRequest, type IncomingHttp } from "./incoming.js";
+import { OVER_BUDGET, TOO_LARGE, fromWebRequest, type IncomingHttp } from "./incoming.js";
 import { LegacySseEndpoint, legacyPaths, type LegacyAuth } from "./legacy-sse.js";
 import { emptyResponse, httpError, withBody, type HeaderMap } from "./responses.js";
 import { ModernHttp, isModernNonPost, isModernPost } from "./modern-http.js";
@@ -140,9 +140,45 @@ export class McpHttpHandler {
         ? { ownerOf, checkItems: (body, auth, req) => (pr && auth ? pr.checkItems(body, auth, req) : undefined) }
         : undefined;
       const limits = { maxBufferedBytes: options.maxBufferedBytes ?? DEFAULTS.maxBufferedBytes, maxUnreadBytes: options.maxUnreadBytes ?? DEFAULTS.maxUnreadBytes };
-      this.legacy = new LegacySseEndpoint(server, legacyPaths(this.path, options.legacySse), this.onerror, options.keepAliveMs ?? DEFAULTS.keepAliveMs, limits, legacyAuth);
+      this.legacy = new LegacySseEndpoint(server, legacyPaths(this.path, options.legacySse), this.onerror, options.keepAliveMs ?? DEFAULTS.keepAliveMs, limits, this.readBody, legacyAuth);
     }
   }
+
+  /**
+   * Reads a JSON body (Streamable HTTP and legacy `/messages`): at most `limit` bytes, within the
+   * server-wide budget of bodies being read at once. Bodies count as their bytes arrive, not by
+   * what they declare: a client that declares megabytes and trickles them holds only what it
+   * sent, so slow bodies cannot use up the budget and lock every other client out.
+   */
+  readonly readBody = async (req: IncomingHttp, cors: HeaderMap, limit: number): Promise<{ body: unknown } | Response> => {
+    if (!isJsonContentType(req.header("content-type"))) {
+      return httpError(415, -32000, "Unsupported Media Type: Content-Type must be application/json", cors);
+    }
+    const budget = this.options.maxBufferedBodyBytes ?? DEFAULTS.maxBufferedBodyBytes;
+    const busy = () => httpError(503, -32000, "Service Unavailable: too many request bodies are being read; retry shortly", { ...cors, "retry-after": "1" });
+    if (this.bodyBytes >= budget) return busy();
+    let received = 0;
+    let text: string | typeof TOO_LARGE | typeof OVER_BUDGET;
+    try {
+      text = await req.text(limit, (n) => {
+        received += n;
+        this.bodyBytes += n;
+        return this.bodyBytes <= budget;
+      });
+    } catch {
+      // The client hung up mid-body: nobody is left to read an answer.
+      return httpError(400, -32000, "Bad Request: the body could not be read", cors);
+    } finally {
+      this.bodyBytes -= received;
+    }
+    if (text === OVER_BUDGET) return busy();
+    if (text === TOO_LARGE) return httpError(413, -32000, `Payload Too Large: the body exceeds ${limit} bytes`, cors);
+    try {
+      return { body: JSON.parse(text) };
+    } catch {
+      return httpError(400, ErrorCode.ParseError, "Parse error: the body is not valid JSON", cors);
+    }
+  };
 
   /** Sessions belong to whoever opened them when callers are identified (auth, or `authenticate`). */
   private get bindsSessions(): boolean {
@@ -231,31 +267,9 @@ export class McpHttpHandler {
     }
     let body = req.parsedBody;
     if (body === undefined) {
-      if (!isJsonContentType(req.header("content-type"))) {
-        return httpError(415, -32000, "Unsupported Media Type: Content-Type must be application/json", cors);
-      }
-      const limit = this.options.maxBodyBytes ?? DEFAULTS.maxBodyBytes;
-      const declared = Number(req.header("content-length") ?? NaN);
-      const reserve = Number.isFinite(declared) && declared >= 0 ? Math.min(declared, limit) : limit;
-      if (this.bodyBytes + reserve > (this.options.maxBufferedBodyBytes ?? DEFAULTS.maxBufferedBodyBytes)) {
-        return httpError(503, -32000, "Service Unavailable: too many request bodies are being read; retry shortly", { ...cors, "retry-after": "1" });
-      }
-      this.bodyBytes += reserve;
-      let text: string | typeof TOO_LARGE;
-      try {
-        text = await req.text(limit);
-      } catch {
-        // The client hung up mid-body: nobody is left to read an answer.
-        return httpError(400, -32000, "Bad Request: the body could not be read", cors);
-      } finally {
-        this.bodyBytes -= reserve;
-      }
-      if (text === TOO_LARGE) return httpError(413, -32000, `Payload Too Large: the body exceeds ${limit} bytes`, cors);
-      try {
-        body = JSON.parse(text);
-      } catch {
-        return httpError(400, ErrorCode.ParseError, "Parse error: the body is not valid JSON", cors);
-      }
+      const read = await this.readBody(req, cors, this.options.maxBodyBytes ?? DEFAULTS.maxBodyBytes);
+      if (read instanceof Response) return read;
+      body = read.body;
     }
     const classified = classify(body);
     if (typeof classified === "string") return httpError(400, ErrorCode.InvalidRequest, `Invalid Request: ${classified}`, cors);

@@ -11,13 +11,18 @@ export interface IncomingHttp {
   header(name: string): string | undefined;
   /** All headers, lower-cased, for handlers that want them (`ctx` extra). */
   headers(): Record<string, string | string[] | undefined>;
-  /** The body as text; `TOO_LARGE` once it passes `limit` bytes (reading stops there). */
-  text(limit: number): Promise<string | typeof TOO_LARGE>;
+  /**
+   * The body as text; `TOO_LARGE` once it passes `limit` bytes (reading stops there).
+   * `onBytes`, when given, hears of each chunk as it arrives; returning false stops reading,
+   * and the result is `OVER_BUDGET` (the server is holding too many bodies at once).
+   */
+  text(limit: number, onBytes?: (n: number) => boolean): Promise<string | typeof TOO_LARGE | typeof OVER_BUDGET>;
   /** A body some framework already parsed (Express's `express.json()`), used instead of `text`. */
   readonly parsedBody?: unknown;
 }
 
 export const TOO_LARGE: unique symbol = Symbol("body too large");
+export const OVER_BUDGET: unique symbol = Symbol("bodies over budget");
 
 /** Adapts a Web `Request`. */
 export function fromWebRequest(request: Request): IncomingHttp {
@@ -28,11 +33,11 @@ export function fromWebRequest(request: Request): IncomingHttp {
     // A Request made in code (tests, workers calling workers) may carry no Host header.
     header: (name) => request.headers.get(name) ?? (name === "host" ? url.host : undefined),
     headers: () => Object.fromEntries(request.headers),
-    text: (limit) => readWebBody(request, limit),
+    text: (limit, onBytes) => readWebBody(request, limit, onBytes),
   };
 }
 
-async function readWebBody(request: Request, limit: number): Promise<string | typeof TOO_LARGE> {
+async function readWebBody(request: Request, limit: number, onBytes?: (n: number) => boolean): Promise<string | typeof TOO_LARGE | typeof OVER_BUDGET> {
   const declared = Number(request.headers.get("content-length") ?? NaN);
   if (declared > limit) return TOO_LARGE;
   if (!request.body) return "";
@@ -46,6 +51,10 @@ async function readWebBody(request: Request, limit: number): Promise<string | ty
     if (size > limit) {
       await reader.cancel().catch(() => undefined);
       return TOO_LARGE;
+    }
+    if (onBytes && !onBytes(value.byteLength)) {
+      await reader.cancel().catch(() => undefined);
+      return OVER_BUDGET;
     }
     chunks.push(value);
   }

@@ -1,9 +1,9 @@
-import { ErrorCode, type JsonRpcMessage } from "../../protocol/jsonrpc.js";
+import type { JsonRpcMessage } from "../../protocol/jsonrpc.js";
 import type { McpServer } from "../../server/server.js";
 import type { ServerSession } from "../../server/session.js";
 import type { AuthInfo, MessageExtra, Transport, TransportSink } from "../transport.js";
-import { accepts, isJsonContentType } from "./guards.js";
-import { TOO_LARGE, type IncomingHttp } from "./incoming.js";
+import { accepts } from "./guards.js";
+import type { IncomingHttp } from "./incoming.js";
 import { emptyResponse, httpError, sseResponse, type HeaderMap } from "./responses.js";
 import { SSE_HEADERS, SseWriter, sseEvent, type SseWriterLimits } from "./sse.js";
 
@@ -81,6 +81,8 @@ export class LegacySseEndpoint {
     private readonly keepAliveMs: number,
     /** The stream's limits: senders wait past `maxBufferedBytes`; past `maxUnreadBytes` the client is cut off, which ends its session (this transport cannot resume). */
     private readonly limits: SseWriterLimits,
+    /** The handler's body reader: the same size limit and server-wide budget as Streamable HTTP. */
+    private readonly readBody: (req: IncomingHttp, cors: HeaderMap, limit: number) => Promise<{ body: unknown } | Response>,
     private readonly auth?: LegacyAuth,
   ) {}
 
@@ -130,14 +132,9 @@ export class LegacySseEndpoint {
     }
     let body = req.parsedBody;
     if (body === undefined) {
-      if (!isJsonContentType(req.header("content-type"))) return httpError(415, -32000, "Unsupported Media Type: Content-Type must be application/json", cors);
-      const text = await req.text(limit);
-      if (text === TOO_LARGE) return httpError(413, -32000, `Payload Too Large: the body exceeds ${limit} bytes`, cors);
-      try {
-        body = JSON.parse(text);
-      } catch {
-        return httpError(400, ErrorCode.ParseError, "Parse error: the body is not valid JSON", cors);
-      }
+      const read = await this.readBody(req, cors, limit);
+      if (read instanceof Response) return read;
+      body = read.body;
     }
     const denied = this.auth?.checkItems(body, extra.authInfo, req);
     if (denied) {

@@ -2,7 +2,7 @@ import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { McpServer } from "../../server/server.js";
 import { McpHttpHandler, mountHandlers, type HttpHandlerOptions } from "./handler.js";
-import { TOO_LARGE, decodeChunks, type IncomingHttp } from "./incoming.js";
+import { OVER_BUDGET, TOO_LARGE, decodeChunks, type IncomingHttp } from "./incoming.js";
 import { sseWriterOf, textBodyOf } from "./responses.js";
 import type { SseWriter } from "./sse.js";
 
@@ -18,29 +18,32 @@ export function fromNodeRequest(req: IncomingMessage, parsedBody?: unknown): Inc
       return Array.isArray(v) ? v.join(", ") : v;
     },
     headers: () => h,
-    text: (limit) => readNodeBody(req, limit),
+    text: (limit, onBytes) => readNodeBody(req, limit, onBytes),
     parsedBody: parsedBody ?? (req as { body?: unknown }).body,
   };
 }
 
-function readNodeBody(req: IncomingMessage, limit: number): Promise<string | typeof TOO_LARGE> {
+function readNodeBody(req: IncomingMessage, limit: number, onBytes?: (n: number) => boolean): Promise<string | typeof TOO_LARGE | typeof OVER_BUDGET> {
   if (Number(req.headers["content-length"] ?? NaN) > limit) return Promise.resolve(TOO_LARGE);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let settled = false;
+    // Stop reading; the rest of the body is discarded with the connection.
+    const stop = (why: typeof TOO_LARGE | typeof OVER_BUDGET) => {
+      settled = true;
+      req.off("data", onData);
+      req.resume();
+      resolve(why);
+    };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) {
-        req.off("data", onData);
-        // Stop reading; the rest of the body is discarded with the connection.
-        req.resume();
-        resolve(TOO_LARGE);
-        return;
-      }
+      if (size > limit) return stop(TOO_LARGE);
+      if (onBytes && !onBytes(chunk.length)) return stop(OVER_BUDGET);
       chunks.push(chunk);
     };
     req.on("data", onData);
-    req.once("end", () => size <= limit && resolve(decodeChunks(chunks, size)));
+    req.once("end", () => !settled && resolve(decodeChunks(chunks, size)));
     req.once("error", reject);
   });
 }

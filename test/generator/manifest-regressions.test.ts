@@ -112,6 +112,15 @@ tools:
     elicit:
       handler: { message: "*/", schema: { type: object, properties: { __proto__: { type: integer } } } }
 `,
+  "an anyOf of objects with and without a property named hasOwnProperty (schemas.ts typing)": `${server}types:
+  Dynamic Text Resource:
+    anyOf:
+      - { type: object, properties: { hasOwnProperty: { type: "null" } } }
+      - { type: object, properties: {} }
+      - { type: boolean }
+tools:
+  delete: { input: { type: object, properties: { a: { $ref: "#/types/Dynamic%20Text%20Resource" } } } }
+`,
   "a tool named then (the typed client must not become a thenable)": `${server}tools:
   then: {}
 `,

@@ -39,13 +39,17 @@ export const schemaName = {
  * keeps generation fast for servers with hundreds of tools.
  */
 export function emitSchemas(model: Model): string {
+  // Typed as JsonSchema: left to infer a type from the literal, TypeScript can refuse data it
+  // finds inconsistent (an `anyOf` of objects with and without a property named `hasOwnProperty`).
+  const schema = (name: string, value: unknown) => `export const ${name}: JsonSchema = ${jsonExpr(value)};`;
   const lines: string[] = [];
   for (const t of model.tools) {
-    lines.push(`export const ${schemaName.input(t.ident)} = ${jsonExpr(t.inputSchema)};`);
-    if (t.outputSchema !== undefined) lines.push(`export const ${schemaName.output(t.ident)} = ${jsonExpr(t.outputSchema)};`);
-    for (const f of t.forms) lines.push(`export const ${schemaName.form(t.ident, f.ident)} = ${jsonExpr(f.schema)};`);
+    lines.push(schema(schemaName.input(t.ident), t.inputSchema));
+    if (t.outputSchema !== undefined) lines.push(schema(schemaName.output(t.ident), t.outputSchema));
+    for (const f of t.forms) lines.push(schema(schemaName.form(t.ident, f.ident), f.schema));
   }
-  return lines.length > 0 ? lines.join("\n") + "\n" : "export {};\n";
+  if (lines.length === 0) return "export {};\n";
+  return [`import type { JsonSchema } from "@mcpgen/runtime";`, ...lines].join("\n") + "\n";
 }
 
 /**

@@ -44,17 +44,23 @@ async function start(args: string[] = []): Promise<HttpChild> {
   return s;
 }
 
-describe("a notification flood from one session", { timeout: 180_000 }, () => {
-  let server: HttpChild;
+/**
+ * A fixture server with a flooding session and another one, warmed up, the ping bound taken
+ * without the flood, and the server's memory before it.
+ */
+async function floodSetup(args: string[] = []) {
+  const server = await start(args);
+  const pid = server.child.pid!;
+  const flooder = await new RawHttpSession(server.url).open();
+  const other = await new RawHttpSession(server.url).open();
+  await pingLatencies(other, 20); // warm up
+  const bounds = await pingBound(other);
+  return { server, pid, flooder, other, ...bounds, before: memoryOf(pid) };
+}
 
+describe("a notification flood from one session", { timeout: 180_000 }, () => {
   test("does not stall other sessions or grow memory without bound (client reading)", async () => {
-    server = await start();
-    const pid = server.child.pid!;
-    const flooder = await new RawHttpSession(server.url).open();
-    const other = await new RawHttpSession(server.url).open();
-    await pingLatencies(other, 20); // warm up
-    const { bound, quiet, maxBound } = await pingBound(other);
-    const before = memoryOf(pid);
+    const { server, pid, flooder, other, bound, quiet, maxBound, before } = await floodSetup();
 
     const names = namesOfSize(4_000_000);
     // The flooding client reads as fast as it can, from another process.
@@ -88,13 +94,7 @@ describe("a notification flood from one session", { timeout: 180_000 }, () => {
   });
 
   test("is held back when the flooding client stops reading, with bounded memory", async () => {
-    server = await start();
-    const pid = server.child.pid!;
-    const flooder = await new RawHttpSession(server.url).open();
-    const other = await new RawHttpSession(server.url).open();
-    await pingLatencies(other, 20);
-    const { bound, quiet, maxBound } = await pingBound(other);
-    const before = memoryOf(pid);
+    const { server, pid, flooder, other, bound, quiet, maxBound, before } = await floodSetup();
 
     const names = namesOfSize(4_000_000);
     const flood = await flooder.post({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "flood", arguments: { names }, _meta: { progressToken: "p" } } });
@@ -120,13 +120,7 @@ describe("a notification flood from one session", { timeout: 180_000 }, () => {
 
 describe("a flood in JSON mode (notifications go to the GET stream, or wait in the event store)", { timeout: 180_000 }, () => {
   test("other sessions stay fast and the store holds the flood's notifications within its byte limits", async () => {
-    const server = await start(["--json"]);
-    const pid = server.child.pid!;
-    const flooder = await new RawHttpSession(server.url).open();
-    const other = await new RawHttpSession(server.url).open();
-    await pingLatencies(other, 20);
-    const { bound, quiet, maxBound } = await pingBound(other);
-    const before = memoryOf(pid);
+    const { server, pid, flooder, other, bound, quiet, maxBound, before } = await floodSetup(["--json"]);
     // Observed at once: on a loaded machine the flood may still run when the server is stopped
     // below, and its POST then fails; unobserved until then, that would be an unhandled rejection.
     const flood = flooder.post({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "flood", arguments: { names: namesOfSize(4_000_000) }, _meta: { progressToken: "p" } } }).catch(() => undefined);

@@ -6,6 +6,9 @@
 export { McpHttpHandler, createHttpHandler, mountHandlers, classify, type HttpHandlerOptions, type MountedHandlers } from "./transports/http/handler.js";
 export { MemoryEventStore, type EventStore, type MemoryEventStoreOptions, type StoredMessage } from "./transports/http/event-store.js";
 export { MemorySessionStore, type SessionStore, type SessionRecord, type MemorySessionStoreOptions } from "./transports/http/session-store.js";
+export { LocalClusterHub, LocalClusterBus, newNodeId, type ClusterBus, type TrackedStream } from "./transports/http/cluster.js";
+export { EVENT_STORE_DEFAULTS, streamIdOfEvent, sessionIdOfStream } from "./transports/http/event-store.js";
+export { SESSION_STORE_DEFAULTS } from "./transports/http/session-store.js";
 export { fromWebRequest, type IncomingHttp } from "./transports/http/incoming.js";
 export type { GuardOptions } from "./transports/http/guards.js";
 

@@ -117,6 +117,12 @@ export class Peer {
 
   private transport?: Transport;
   private nextId = 1;
+  /**
+   * When set, ids of requests we send are strings `<prefix><n>`: a session served by
+   * several processes (HTTP nodes sharing stores) must not mint the same id twice, and the
+   * prefix tells which node awaits the answer.
+   */
+  requestIdPrefix?: string;
   private readonly pending = new Map<RequestId, Pending>();
   private readonly inflight = new Map<RequestId, InFlight>();
   private closedFlag = false;
@@ -388,7 +394,7 @@ export class Peer {
   request<T = Record<string, unknown>>(method: string, params?: Record<string, unknown>, options: RequestOptions = {}): Promise<T> {
     if (!this.connected) return Promise.reject(new McpError(ErrorCode.ConnectionClosed, "Not connected"));
     if (options.signal?.aborted) return Promise.reject(options.signal.reason ?? new Error("Aborted"));
-    const id = this.nextId++;
+    const id: RequestId = this.requestIdPrefix === undefined ? this.nextId++ : `${this.requestIdPrefix}${this.nextId++}`;
     let sendParams = params;
     if (options.onprogress) {
       const meta = { ...((params?._meta as object) ?? {}), progressToken: id };

@@ -99,6 +99,12 @@ export class McpServer<App = unknown, Items extends ItemHandles = ItemHandles> {
   readonly rawNotificationHandlers = new Map<string, RawNotificationHandler>();
   /** Open 2026-07-28 `subscriptions/listen` streams. */
   readonly listeners = new SubscriptionHub();
+  /**
+   * @internal Set by an HTTP handler whose sessions are shared by several nodes
+   * (transports/http/cluster.ts): server-wide notifications for those sessions, and for
+   * every node's listen streams, go through it, so each reaches each client once.
+   */
+  cluster?: ServerBroadcast;
 
   /** @internal */ readonly tools = new Registry<ToolEntry & { enabled?: boolean }>(() => this.listChanged("tools"));
   /** @internal */ readonly resources = new Registry<ResourceEntry>(() => this.listChanged("resources"));
@@ -249,8 +255,10 @@ export class McpServer<App = unknown, Items extends ItemHandles = ItemHandles> {
   /** Tells every session subscribed to `uri` that it changed. */
   async notifyResourceUpdated(uri: string): Promise<void> {
     const sends: Promise<void>[] = [];
-    for (const s of this.sessions) if (s.isSubscribed(uri)) sends.push(s.peer.notify("notifications/resources/updated", { uri }));
-    this.listeners.resourceUpdated(uri);
+    const cluster = this.cluster;
+    for (const s of this.sessions) if (s.isSubscribed(uri) && !cluster?.owns(s)) sends.push(s.peer.notify("notifications/resources/updated", { uri }));
+    if (cluster) sends.push(cluster.resourceUpdated(uri));
+    else this.listeners.resourceUpdated(uri);
     // With one subscriber (stdio, or one HTTP client) the caller waits for its room: a loop of
     // updates goes at the client's pace. With several, one that stopped reading must not hold
     // up the caller and every other subscriber: nobody waits, and a stream left unread past
@@ -260,13 +268,15 @@ export class McpServer<App = unknown, Items extends ItemHandles = ItemHandles> {
 
   /** Coalesces list changes made in one tick into one notification per list. */
   private listChanged(kind: "tools" | "resources" | "prompts"): void {
-    if (this.sessions.size === 0) return;
+    if (this.sessions.size === 0 && !this.cluster) return;
     if (this.pendingListChanges.size === 0) {
       queueMicrotask(() => {
         const kinds = [...this.pendingListChanges];
         this.pendingListChanges.clear();
-        for (const s of this.sessions) for (const k of kinds) s.sendListChanged(k);
-        for (const k of kinds) this.listeners.listChanged(k);
+        const cluster = this.cluster;
+        for (const s of this.sessions) if (!cluster?.owns(s)) for (const k of kinds) s.sendListChanged(k);
+        if (cluster) cluster.listChanged(kinds);
+        else for (const k of kinds) this.listeners.listChanged(k);
       });
     }
     this.pendingListChanges.add(kind);
@@ -286,6 +296,14 @@ export class McpServer<App = unknown, Items extends ItemHandles = ItemHandles> {
     }
     return null;
   }
+}
+
+/** Where server-wide notifications go when sessions are shared by several nodes. */
+export interface ServerBroadcast {
+  /** Whether this session's notifications are the broadcaster's to deliver. */
+  owns(session: ServerSession): boolean;
+  resourceUpdated(uri: string): Promise<void>;
+  listChanged(kinds: ("tools" | "resources" | "prompts")[]): void;
 }
 
 /** The handler registered under `name`: never an inherited member (`toString`, `constructor`). */

@@ -5,6 +5,7 @@ import { DEFAULT_NEGOTIATED_VERSION, LATEST_SESSION_VERSION, isSupportedVersion,
 import type { McpServer } from "../../server/server.js";
 import type { ServerSession } from "../../server/session.js";
 import type { AuthInfo, MessageExtra } from "../transport.js";
+import { ClusterRouting, type ClusterBus } from "./cluster.js";
 import { MemoryEventStore, type EventStore, type MemoryEventStoreOptions } from "./event-store.js";
 import { accepts, checkHostAndOrigin, corsHeaders, isJsonContentType, preflightHeaders, type GuardOptions } from "./guards.js";
 import { OVER_BUDGET, TOO_LARGE, fromWebRequest, type IncomingHttp } from "./incoming.js";
@@ -49,6 +50,11 @@ export interface HttpHandlerOptions extends GuardOptions {
   maxUnreadBytes?: number;
   /** Persists session state so another process can resume a session (default: in memory). */
   sessionStore?: SessionStore;
+  /**
+   * Several nodes serving the same sessions through shared stores, with no sticky sessions:
+   * the bus carries between them what stores cannot (see cluster.ts and docs/deploy.md).
+   */
+  cluster?: ClusterBus;
   /** `retry:` advice sent with each stream's priming event, in ms (default 1000). */
   retryMs?: number;
   /** Interval of SSE keep-alive comments, in ms (default 25,000; 0 turns them off). */
@@ -110,6 +116,8 @@ export class McpHttpHandler {
   private closing?: Promise<void>;
   /** 2026-07-28 requests: stateless, one POST each. */
   private readonly modern: ModernHttp;
+  /** With `cluster`: routing between nodes. */
+  private readonly cluster?: ClusterRouting;
 
   constructor(
     readonly server: McpServer<any>,
@@ -124,6 +132,7 @@ export class McpHttpHandler {
     } else {
       this.sessionStore = options.sessionStore ?? new MemorySessionStore({ maxRecords: 1 });
     }
+    if (options.cluster && this.stateful) this.cluster = this.joinCluster(options.cluster);
     if (options.auth && options.authenticate) throw new Error("HttpHandlerOptions: give either auth or authenticate, not both");
     const auth = options.auth ?? (options.authenticate ? undefined : server.options.auth);
     if (auth) this.protectedResource = new ProtectedResource(server, auth, { path: this.path, trustProxy: options.trustProxy }, this.onerror);
@@ -142,6 +151,23 @@ export class McpHttpHandler {
       const limits = { maxBufferedBytes: options.maxBufferedBytes ?? DEFAULTS.maxBufferedBytes, maxUnreadBytes: options.maxUnreadBytes ?? DEFAULTS.maxUnreadBytes };
       this.legacy = new LegacySseEndpoint(server, legacyPaths(this.path, options.legacySse), this.onerror, options.keepAliveMs ?? DEFAULTS.keepAliveMs, limits, this.readBody, legacyAuth);
     }
+  }
+
+  private joinCluster(bus: ClusterBus): ClusterRouting {
+    return new ClusterRouting(bus, {
+      server: this.server,
+      eventStore: this.eventStore,
+      sessionStore: this.sessionStore,
+      ttlMs: this.ttl,
+      local: (id) => this.live.get(id),
+      drop: async (id) => {
+        const live = this.live.get(id);
+        if (!live) return;
+        this.live.delete(id);
+        await live.session.close();
+      },
+      onerror: this.onerror,
+    });
   }
 
   /**
@@ -302,6 +328,11 @@ export class McpHttpHandler {
     if (classified.batch && !found.session.features.batches) {
       return httpError(400, ErrorCode.InvalidRequest, `Invalid Request: JSON-RPC batches are not supported in ${found.session.protocolVersion}`, cors);
     }
+    if (this.cluster && classified.requestIds.length === 0) {
+      // Answers to another node's requests, and cancellations, go on to the other nodes.
+      body = this.cluster.route(found.record.id, body);
+      if (body === undefined) return emptyResponse(202, cors);
+    }
     return found.transport.post(body, classified, extra, { json, protocolVersion: found.session.protocolVersion }, cors);
   }
 
@@ -359,6 +390,7 @@ export class McpHttpHandler {
     const version = this.versionHeader(req, cors);
     if (version instanceof Response) return version;
     await this.endSession(found, true);
+    this.cluster?.ended(found.record.id);
     return emptyResponse(200, cors);
   }
 
@@ -420,14 +452,18 @@ export class McpHttpHandler {
       keepAliveMs: this.options.keepAliveMs ?? DEFAULTS.keepAliveMs,
       maxBufferedBytes: this.options.maxBufferedBytes ?? DEFAULTS.maxBufferedBytes,
       maxUnreadBytes: this.options.maxUnreadBytes ?? DEFAULTS.maxUnreadBytes,
+      nodeId: this.cluster?.nodeId,
+      routing: this.cluster,
       onerror: this.onerror,
     });
     const session = await this.server.connect(transport);
+    if (this.cluster) session.peer.requestIdPrefix = `${this.cluster.nodeId}~`;
     if (resume) session.restore(record.state);
     const live: LiveSession = { transport, session, record, lastActive: Date.now() };
     session.onStateChange = () => {
       record.state = session.state();
       this.persist(record);
+      this.cluster?.stateChanged(record.id, record.state);
     };
     transport.onClosed(() => {
       if (this.live.get(record.id) === live) this.live.delete(record.id);
@@ -462,6 +498,8 @@ export class McpHttpHandler {
     this.live.delete(live.record.id);
     if (forget) {
       await this.sessionStore.delete(live.record.id);
+      // With several nodes, closing the session's transport leaves its events to the others.
+      if (this.cluster) await this.eventStore?.dropSession(live.record.id);
     } else if (live.session.initialized) {
       // Saved as it leaves memory, so the client can resume it: a bounded store may have
       // dropped its record meanwhile (records are otherwise written only on state changes).
@@ -503,6 +541,7 @@ export class McpHttpHandler {
       clearTimeout(timer);
       await Promise.allSettled(sessions.map((s) => s.close()));
       this.live.clear();
+      this.cluster?.close();
     })();
     return this.closing;
   }

@@ -20,6 +20,12 @@ export interface SessionStore {
   get(id: string): SessionRecord | undefined | Promise<SessionRecord | undefined>;
   set(record: SessionRecord): void | Promise<void>;
   delete(id: string): void | Promise<void>;
+  /**
+   * Ids of the sessions stored and not expired; with `subscribedTo`, only those subscribed
+   * to that URI. Optional: handlers serving one session set over several nodes (the
+   * `cluster` option) use it to deliver server-wide notifications to every session once.
+   */
+  sessionIds?(subscribedTo?: string): Iterable<string> | Promise<Iterable<string>>;
 }
 
 export interface MemorySessionStoreOptions {
@@ -69,6 +75,16 @@ export class MemorySessionStore implements SessionStore {
     this.records.set(record.id, { record, bytes });
     this.bytes += bytes;
     while (this.records.size > this.max || this.bytes > this.maxBytes) this.delete(this.records.keys().next().value!);
+  }
+
+  sessionIds(subscribedTo?: string): string[] {
+    const now = Date.now();
+    const ids: string[] = [];
+    for (const { record } of this.records.values()) {
+      if (now - record.lastActiveAt > this.ttlMs) continue;
+      if (subscribedTo === undefined || record.state.subscriptions?.includes(subscribedTo)) ids.push(record.id);
+    }
+    return ids;
   }
 
   delete(id: string): void {

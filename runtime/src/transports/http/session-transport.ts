@@ -1,6 +1,7 @@
 import type { JsonRpcMessage, RequestId } from "../../protocol/jsonrpc.js";
 import type { MessageExtra, SendOptions, Transport, TransportSink } from "../transport.js";
 import { sessionIdOfStream, streamIdOfEvent, type EventStore, type StoredMessage } from "./event-store.js";
+import type { StreamRouting } from "./cluster.js";
 import { emptyResponse, httpError, jsonResponse, sseResponse, type HeaderMap } from "./responses.js";
 import { SSE_HEADERS, SseWriter, primingEvent, sseEvent, sseEventOfJson, type SseWriterLimits } from "./sse.js";
 
@@ -15,6 +16,13 @@ export interface SessionTransportOptions {
   maxBufferedBytes?: number;
   /** Unread bytes above which a stream that can be resumed is cut off (see SseWriterLimits). */
   maxUnreadBytes?: number;
+  /**
+   * Set when several nodes share this session's stores (see cluster.ts): stream ids then
+   * carry the node's id, so two nodes never mint the same one, and `routing` carries
+   * events and resumed streams between nodes.
+   */
+  nodeId?: string;
+  routing?: StreamRouting;
   onerror(error: Error): void;
 }
 
@@ -57,10 +65,14 @@ export class SessionTransport implements Transport {
   private asyncPending = 0;
   private closeListener?: () => void;
   private drainedListener?: () => void;
+  /** Stops writing other nodes' events to the GET stream (cluster only). */
+  private unwatchStandalone?: () => void;
+  private readonly streamPrefix: string;
 
   constructor(private readonly options: SessionTransportOptions) {
     this.sessionId = options.sessionId;
     this.standaloneStreamId = `${options.sessionId}.0`;
+    this.streamPrefix = options.nodeId === undefined ? `${options.sessionId}.` : `${options.sessionId}.${options.nodeId}-`;
   }
 
   private get store(): EventStore | undefined {
@@ -138,9 +150,10 @@ export class SessionTransport implements Transport {
       return sseResponse(writer, { ...SSE_HEADERS, ...headers });
     };
     if (!store) return start();
-    const streamId = `${this.sessionId}.${++this.streamCounter}`;
+    const streamId = `${this.streamPrefix}${++this.streamCounter}`;
     exchange.streamId = streamId;
     this.byStream.set(streamId, exchange);
+    this.options.routing?.opened(streamId, classified.requestIds);
     if (!supportsPriming(mode.protocolVersion)) return start();
     return then(store.append(streamId, null), (eventId) => {
       writer.write(primingEvent(eventId, this.options.retryMs));
@@ -163,12 +176,17 @@ export class SessionTransport implements Transport {
     });
   }
 
-  private attachStandalone(): SseWriter {
+  private attachStandalone(skip?: ReadonlySet<string>): SseWriter {
     this.standalone?.close();
+    this.unwatchStandalone?.();
     const writer = this.newWriter();
     this.standalone = writer;
+    this.unwatchStandalone = this.options.routing?.watch(this.standaloneStreamId, writer, skip);
     writer.onCancel(() => {
-      if (this.standalone === writer) this.standalone = undefined;
+      if (this.standalone !== writer) return;
+      this.standalone = undefined;
+      this.unwatchStandalone?.();
+      this.unwatchStandalone = undefined;
     });
     return writer;
   }
@@ -185,8 +203,9 @@ export class SessionTransport implements Transport {
     }
     let writer: SseWriter;
     let exchange: Exchange | undefined;
+    const replayed = new Set<string>();
     if (streamId === this.standaloneStreamId) {
-      writer = this.attachStandalone();
+      writer = this.attachStandalone(replayed);
     } else {
       exchange = this.byStream.get(streamId);
       writer = this.newWriter();
@@ -201,24 +220,31 @@ export class SessionTransport implements Transport {
       }
     }
     writer.hold();
-    const replayed = new Set<string>();
+    // A request stream no call here owns: with several nodes, maybe one running on another
+    // node, whose later events are followed from there (subscribed before the replay, so
+    // nothing falls between the two).
+    const follower = streamId !== this.standaloneStreamId && !exchange ? this.options.routing?.follow(streamId, writer, replayed) : undefined;
     let found: string | undefined;
     try {
       found = await store.replayAfter(lastEventId, (eventId, message) => {
         replayed.add(eventId);
+        follower?.replayed(message);
         writer.write(sseEvent(message, eventId));
       });
     } catch (error) {
       this.options.onerror(error as Error);
     }
     if (found === undefined) {
+      follower?.stop();
       writer.close();
       if (exchange?.writer === writer) exchange.writer = undefined;
       return httpError(404, -32000, "Not Found: the events after this Last-Event-ID are no longer stored", headers);
     }
     writer.release(replayed);
-    // Every reply of that POST was already sent: the replay was all it owed.
-    if (streamId !== this.standaloneStreamId && !exchange) writer.close();
+    // Every reply of that POST was already sent: the replay was all it owed (or, with
+    // several nodes, the follower decides once it knows whether the call still runs).
+    if (follower) void follower.afterReplay();
+    else if (streamId !== this.standaloneStreamId && !exchange) writer.close();
     return sseResponse(writer, { ...SSE_HEADERS, ...headers });
   }
 
@@ -265,6 +291,7 @@ export class SessionTransport implements Transport {
     return this.append(streamId, message, json, (eventId) => {
       const writer = exchange.writer;
       writer?.writeEvent(sseEventOfJson(json, eventId), eventId);
+      this.options.routing?.stored(streamId, eventId, json, isResponse && exchange.pending.size === 0);
       finish();
       // A notification or request waits for room; a reply never does (nobody awaits it).
       return isResponse ? undefined : writer?.capacity();
@@ -292,7 +319,10 @@ export class SessionTransport implements Transport {
         } else {
           exchange.writer?.close();
           exchange.writer = undefined;
-          if (exchange.streamId) this.byStream.delete(exchange.streamId);
+          if (exchange.streamId) {
+            this.byStream.delete(exchange.streamId);
+            this.options.routing?.finished(exchange.streamId);
+          }
         }
       }
       this.checkDrained();
@@ -331,6 +361,7 @@ export class SessionTransport implements Transport {
     return this.append(this.standaloneStreamId, message, json, (eventId) => {
       const writer = this.standalone;
       writer?.writeEvent(sseEventOfJson(json, eventId), eventId);
+      this.options.routing?.stored(this.standaloneStreamId, eventId, json, false);
       return writer?.capacity();
     });
   }
@@ -378,7 +409,11 @@ export class SessionTransport implements Transport {
     this.byStream.clear();
     this.standalone?.close();
     this.standalone = undefined;
-    if (this.sessionId !== undefined) await this.options.eventStore?.dropSession(this.sessionId);
+    this.unwatchStandalone?.();
+    this.unwatchStandalone = undefined;
+    // With several nodes, one node letting go of the session does not end it: the
+    // handler drops its events when it is deleted.
+    if (this.sessionId !== undefined && this.options.nodeId === undefined) await this.options.eventStore?.dropSession(this.sessionId);
     this.sink?.closed();
     this.closeListener?.();
   }

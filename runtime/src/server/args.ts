@@ -25,6 +25,8 @@ export const HTTP_USAGE = `HTTP options (defaults from mcp.yaml's http:, then th
   --max-sessions <n>     most live sessions (default 10000)
   --max-buffered-bytes <n>  unread bytes per stream before senders wait (default 1 MiB)
   --max-event-bytes <n>  bytes the event store keeps in all (default 64 MiB)
+  --redis <url>          share sessions and events with other nodes on Redis (or $REDIS_URL;
+                         needs @mcpgen/redis; see docs/deploy.md)
   (sizes take a suffix: 512k, 16m, 1g)
 `;
 
@@ -54,10 +56,13 @@ export class ServerArgsError extends Error {}
 
 export type StdioLimits = Pick<StdioServerOptions, "maxBufferedBytes" | "maxInflight">;
 
-export type ServerArgs = { mode: "help" } | { mode: "stdio"; options: StdioLimits } | { mode: "http"; options: ServeHttpOptions };
+/** `--redis <url>`: shared stores and cross-node routing on Redis (see server/redis-option.ts). */
+export type HttpArgs = ServeHttpOptions & { redisUrl?: string };
+
+export type ServerArgs = { mode: "help" } | { mode: "stdio"; options: StdioLimits } | { mode: "http"; options: HttpArgs };
 
 /** HTTP-only flags that take a value, and HTTP-only switches. */
-const VALUE_FLAGS = new Set(["--port", "--host", "--path", "--allowed-host", "--allowed-origin", "--max-body-bytes", "--max-sessions", "--max-event-bytes"]);
+const VALUE_FLAGS = new Set(["--port", "--host", "--path", "--allowed-host", "--allowed-origin", "--max-body-bytes", "--max-sessions", "--max-event-bytes", "--redis"]);
 const SWITCHES = new Set(["--stateless", "--json", "--sse", "--legacy-sse", "--cors", "--trust-proxy"]);
 /** Flags of either transport, and stdio's own. */
 const SHARED_FLAGS = new Set(["--max-buffered-bytes"]);
@@ -91,7 +96,7 @@ export function parseHttpArgs(argv: string[], defaults: ServeHttpOptions = {}, e
 }
 
 /** $PORT and $HOST sit between the manifest's defaults and the flags. */
-function withEnv(fromFlags: ServeHttpOptions & { portFromFlag?: number; hostFromFlag?: string }, env: Record<string, string | undefined>): ServeHttpOptions {
+function withEnv(fromFlags: HttpArgs & { portFromFlag?: number; hostFromFlag?: string }, env: Record<string, string | undefined>): HttpArgs {
   const { portFromFlag, hostFromFlag, ...o } = fromFlags;
   if (env.PORT !== undefined && env.PORT !== "") o.port = toPort(env.PORT, "$PORT");
   if (env.HOST) o.host = env.HOST;
@@ -101,7 +106,7 @@ function withEnv(fromFlags: ServeHttpOptions & { portFromFlag?: number; hostFrom
 }
 
 interface Flags {
-  options: ServeHttpOptions & { portFromFlag?: number; hostFromFlag?: string };
+  options: HttpArgs & { portFromFlag?: number; hostFromFlag?: string };
   stdio: boolean;
   http: boolean;
   /** `--port` given (it implies --http). */
@@ -192,6 +197,9 @@ function parseFlags(argv: string[], defaults: ServeHttpOptions): Flags {
         break;
       case "--max-buffered-bytes":
         o.maxBufferedBytes = flags.stdioLimits.maxBufferedBytes = toSize(value(), flag);
+        break;
+      case "--redis":
+        o.redisUrl = value();
         break;
       case "--max-inflight":
         flags.stdioLimits.maxInflight = toSize(value(), flag);

@@ -36,8 +36,8 @@ export interface ClusterBus {
   readonly nodeTimeoutMs: number;
   /** Sends `message` to the subscribers of `channel` on every node, this one included. */
   publish(channel: string, message: string): void | Promise<unknown>;
-  /** Receives a channel's messages until the returned function is called. */
-  subscribe(channel: string, listener: (message: string) => void): () => void;
+  /** Receives a channel's messages until `stop()`. */
+  subscribe(channel: string, listener: (message: string) => void): Subscription;
   /** Notes that a call stream runs on this node, awaiting these request ids. */
   track(streamId: string, requestIds: RequestId[], ttlMs: number): void | Promise<unknown>;
   /** The node running a stream and its request ids; undefined once it ended. */
@@ -46,6 +46,12 @@ export interface ClusterBus {
   untrack(streamId: string): boolean | Promise<boolean>;
   /** Whether a node announced itself within `nodeTimeoutMs`. */
   isAlive(nodeId: string): boolean | Promise<boolean>;
+}
+
+export interface Subscription {
+  stop(): void;
+  /** Resolves once messages published from now on will be received (undefined: already so). */
+  ready?: Promise<unknown>;
 }
 
 export interface TrackedStream {
@@ -62,12 +68,14 @@ export interface StreamRouting {
   /** A call stream ended without a final reply (it was cancelled). */
   finished(streamId: string): void;
   /** Writes to `writer` what other nodes store for this stream (the GET stream open here). */
-  watch(streamId: string, writer: SseWriter, skip?: ReadonlySet<string>): () => void;
+  watch(streamId: string, writer: SseWriter, skip?: ReadonlySet<string>): Subscription;
   /** A resumed call stream no call here owns: follow it from the node running it. */
   follow(streamId: string, writer: SseWriter, replayed: ReadonlySet<string>): Follower;
 }
 
 export interface Follower {
+  /** Resolves once the stream's live events will reach it (await before replaying). */
+  ready?: Promise<unknown>;
   /** A message the replay sent (its responses are answered already). */
   replayed(message: StoredMessage): void;
   /** The replay is done: end the stream, keep following, or fail it if its node is gone. */
@@ -96,7 +104,7 @@ export const NODE_ID_SEPARATOR = "~";
 /** @internal The cluster side of one HTTP handler. */
 export class ClusterRouting implements StreamRouting, ServerBroadcast {
   readonly nodeId: string;
-  private readonly unsubscribe: (() => void)[] = [];
+  private readonly subscriptions: Subscription[] = [];
 
   constructor(
     private readonly bus: ClusterBus,
@@ -104,7 +112,7 @@ export class ClusterRouting implements StreamRouting, ServerBroadcast {
   ) {
     this.nodeId = bus.nodeId;
     if (!/^[A-Za-z0-9]+$/.test(this.nodeId)) throw new Error(`ClusterBus.nodeId must be letters and digits: ${JSON.stringify(this.nodeId)}`);
-    this.unsubscribe.push(
+    this.subscriptions.push(
       bus.subscribe(CHANNEL.node(this.nodeId), (m) => this.guard(() => this.onForwarded(m))),
       bus.subscribe(CHANNEL.sessions, (m) => this.guard(() => this.onSessionEvent(m))),
       bus.subscribe(CHANNEL.server, (m) => this.guard(() => this.onServerEvent(m))),
@@ -126,7 +134,7 @@ export class ClusterRouting implements StreamRouting, ServerBroadcast {
   }
 
   close(): void {
-    for (const u of this.unsubscribe.splice(0)) u();
+    for (const sub of this.subscriptions.splice(0)) sub.stop();
     if (this.host.server.cluster === this) this.host.server.cluster = undefined;
   }
 
@@ -271,7 +279,12 @@ export class ClusterRouting implements StreamRouting, ServerBroadcast {
     this.guard(() => this.bus.untrack(streamId));
   }
 
-  watch(streamId: string, writer: SseWriter, skip?: ReadonlySet<string>): () => void {
+  /** Resolves once the cluster's own channels are subscribed. */
+  get ready(): Promise<unknown> {
+    return Promise.all(this.subscriptions.map((s) => s.ready));
+  }
+
+  watch(streamId: string, writer: SseWriter, skip?: ReadonlySet<string>): Subscription {
     return this.bus.subscribe(CHANNEL.stream(streamId), (raw) => {
       const e = parseStreamEvent(raw);
       // This node's own events were written as they were stored.
@@ -289,13 +302,13 @@ export class ClusterRouting implements StreamRouting, ServerBroadcast {
     const stop = () => {
       stopped = true;
       clearTimeout(timer);
-      unsubscribe();
+      subscription.stop();
     };
     const finish = () => {
       stop();
       writer.close();
     };
-    const unsubscribe = this.bus.subscribe(CHANNEL.stream(streamId), (raw) => {
+    const subscription = this.bus.subscribe(CHANNEL.stream(streamId), (raw) => {
       const e = parseStreamEvent(raw);
       // Own events on a followed stream are the errors `fail` wrote itself.
       if (!e || stopped || e.node === this.nodeId || replayed.has(e.eventId)) return;
@@ -330,6 +343,7 @@ export class ClusterRouting implements StreamRouting, ServerBroadcast {
       finish();
     };
     return {
+      ready: subscription.ready,
       replayed: (message) => {
         for (const m of Array.isArray(message) ? message : [message]) {
           const r = m as { id?: RequestId | null; method?: string };
@@ -411,13 +425,15 @@ export class LocalClusterHub {
   }
 
   /** @internal */
-  subscribe(channel: string, listener: (m: string) => void): () => void {
+  subscribe(channel: string, listener: (m: string) => void): Subscription {
     let set = this.channels.get(channel);
     if (!set) this.channels.set(channel, (set = new Set()));
     set.add(listener);
-    return () => {
-      set.delete(listener);
-      if (set.size === 0 && this.channels.get(channel) === set) this.channels.delete(channel);
+    return {
+      stop: () => {
+        set.delete(listener);
+        if (set.size === 0 && this.channels.get(channel) === set) this.channels.delete(channel);
+      },
     };
   }
 
@@ -455,7 +471,7 @@ export class LocalClusterBus implements ClusterBus {
     this.hub.publish(channel, message);
   }
 
-  subscribe(channel: string, listener: (message: string) => void): () => void {
+  subscribe(channel: string, listener: (message: string) => void): Subscription {
     return this.hub.subscribe(channel, listener);
   }
 

@@ -1,7 +1,7 @@
 import type { JsonRpcMessage, RequestId } from "../../protocol/jsonrpc.js";
 import type { MessageExtra, SendOptions, Transport, TransportSink } from "../transport.js";
 import { sessionIdOfStream, streamIdOfEvent, type EventStore, type StoredMessage } from "./event-store.js";
-import type { StreamRouting } from "./cluster.js";
+import type { StreamRouting, Subscription } from "./cluster.js";
 import { emptyResponse, httpError, jsonResponse, sseResponse, type HeaderMap } from "./responses.js";
 import { SSE_HEADERS, SseWriter, primingEvent, sseEvent, sseEventOfJson, type SseWriterLimits } from "./sse.js";
 
@@ -65,8 +65,8 @@ export class SessionTransport implements Transport {
   private asyncPending = 0;
   private closeListener?: () => void;
   private drainedListener?: () => void;
-  /** Stops writing other nodes' events to the GET stream (cluster only). */
-  private unwatchStandalone?: () => void;
+  /** Other nodes' events for the GET stream open here (cluster only). */
+  private standaloneWatch?: Subscription;
   private readonly streamPrefix: string;
 
   constructor(private readonly options: SessionTransportOptions) {
@@ -178,15 +178,15 @@ export class SessionTransport implements Transport {
 
   private attachStandalone(skip?: ReadonlySet<string>): SseWriter {
     this.standalone?.close();
-    this.unwatchStandalone?.();
+    this.standaloneWatch?.stop();
     const writer = this.newWriter();
     this.standalone = writer;
-    this.unwatchStandalone = this.options.routing?.watch(this.standaloneStreamId, writer, skip);
+    this.standaloneWatch = this.options.routing?.watch(this.standaloneStreamId, writer, skip);
     writer.onCancel(() => {
       if (this.standalone !== writer) return;
       this.standalone = undefined;
-      this.unwatchStandalone?.();
-      this.unwatchStandalone = undefined;
+      this.standaloneWatch?.stop();
+      this.standaloneWatch = undefined;
     });
     return writer;
   }
@@ -226,6 +226,8 @@ export class SessionTransport implements Transport {
     const follower = streamId !== this.standaloneStreamId && !exchange ? this.options.routing?.follow(streamId, writer, replayed) : undefined;
     let found: string | undefined;
     try {
+      // Live events from other nodes must reach the stream from before the replay reads the store.
+      await (follower ? follower.ready : streamId === this.standaloneStreamId ? this.standaloneWatch?.ready : undefined);
       found = await store.replayAfter(lastEventId, (eventId, message) => {
         replayed.add(eventId);
         follower?.replayed(message);
@@ -409,8 +411,8 @@ export class SessionTransport implements Transport {
     this.byStream.clear();
     this.standalone?.close();
     this.standalone = undefined;
-    this.unwatchStandalone?.();
-    this.unwatchStandalone = undefined;
+    this.standaloneWatch?.stop();
+    this.standaloneWatch = undefined;
     // With several nodes, one node letting go of the session does not end it: the
     // handler drops its events when it is deleted.
     if (this.sessionId !== undefined && this.options.nodeId === undefined) await this.options.eventStore?.dropSession(this.sessionId);

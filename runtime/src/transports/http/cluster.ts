@@ -195,6 +195,7 @@ export class ClusterRouting implements StreamRouting, ServerBroadcast {
     if (m.n === this.nodeId) return;
     if (m.t === "cancel") return this.deliver(m.sid, m.body!.length === 1 ? m.body![0] : m.body);
     if (m.t === "end") return this.host.local(m.sid) ? this.host.drop(m.sid) : undefined;
+    if (m.t === "get") return this.host.local(m.sid)?.transport.closeStandalone();
     const live = m.t === "state" ? this.host.local(m.sid) : undefined;
     if (live) {
       live.session.restore(m.state!);
@@ -284,13 +285,35 @@ export class ClusterRouting implements StreamRouting, ServerBroadcast {
     return Promise.all(this.subscriptions.map((s) => s.ready));
   }
 
+  /**
+   * Whether a GET stream may open here: not while a live node holds one for the session
+   * (409, as on one node). A resuming client (Last-Event-ID) is not asked: it takes over.
+   */
+  async mayOpenStandalone(sessionId: string): Promise<boolean> {
+    const held = await this.bus.tracked(`${sessionId}.0`);
+    return !held || held.node === this.nodeId || !(await this.bus.isAlive(held.node));
+  }
+
   watch(streamId: string, writer: SseWriter, skip?: ReadonlySet<string>): Subscription {
-    return this.bus.subscribe(CHANNEL.stream(streamId), (raw) => {
+    const sub = this.bus.subscribe(CHANNEL.stream(streamId), (raw) => {
       const e = parseStreamEvent(raw);
       // This node's own events were written as they were stored.
       if (!e || e.node === this.nodeId || skip?.has(e.eventId)) return;
       writer.writeEvent(sseEventOfJson(e.json, e.eventId), e.eventId);
     });
+    // The session's GET stream is here now: a copy another node still holds is stale.
+    const sessionId = streamId.slice(0, streamId.indexOf("."));
+    this.guard(() => this.bus.track(streamId, [], this.host.ttlMs));
+    this.publish(CHANNEL.sessions, JSON.stringify({ t: "get", n: this.nodeId, sid: sessionId }));
+    return {
+      ready: sub.ready,
+      stop: () => {
+        sub.stop();
+        this.guard(async () => {
+          if ((await this.bus.tracked(streamId))?.node === this.nodeId) await this.bus.untrack(streamId);
+        });
+      },
+    };
   }
 
   follow(streamId: string, writer: SseWriter, replayed: ReadonlySet<string>): Follower {

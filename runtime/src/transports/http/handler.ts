@@ -380,6 +380,9 @@ export class McpHttpHandler {
     const version = this.versionHeader(req, cors);
     if (version instanceof Response) return version;
     const lastEventId = req.header("last-event-id");
+    if (!lastEventId && this.cluster && !(await this.cluster.mayOpenStandalone(found.record.id))) {
+      return httpError(409, -32000, "Conflict: this session already has a GET stream open", cors);
+    }
     return lastEventId ? found.transport.resume(lastEventId, cors) : found.transport.openStandalone(found.session.protocolVersion, cors);
   }
 

@@ -191,6 +191,16 @@ export class SessionTransport implements Transport {
     return writer;
   }
 
+  /** Ends the GET stream (another node holds the session's GET stream now). */
+  closeStandalone(): void {
+    const writer = this.standalone;
+    if (!writer) return;
+    this.standalone = undefined;
+    this.standaloneWatch?.stop();
+    this.standaloneWatch = undefined;
+    writer.close();
+  }
+
   /**
    * A GET with `Last-Event-ID`: replays what that stream missed, then carries on with
    * it live; a stream whose replies were all sent ends after the replay.

@@ -36,9 +36,19 @@ export class RedisConnection {
 
   static async connect(options: RedisConnectionOptions = {}): Promise<RedisConnection> {
     const onerror = options.onerror ?? ((e: Error) => console.error(`[mcp redis] ${e.message}`));
-    const client = createClient({ url: options.url ?? "redis://127.0.0.1:6379" });
-    client.on("error", onerror);
+    let connected = false;
+    const client = createClient({
+      url: options.url ?? "redis://127.0.0.1:6379",
+      socket: {
+        connectTimeout: 5000,
+        // Unreachable at start: fail (a node must not listen without its stores). Lost later:
+        // reconnect, backing off to 2 s, while requests that need Redis fail meanwhile.
+        reconnectStrategy: (retries: number, cause: Error) => (connected ? Math.min(50 * 2 ** retries, 2000) : cause),
+      },
+    });
+    client.on("error", (e: Error) => connected && onerror(e));
     await client.connect();
+    connected = true;
     return new RedisConnection(client, options.prefix ?? "mcp:", onerror);
   }
 

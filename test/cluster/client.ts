@@ -48,23 +48,7 @@ export async function connectClient(url: string, name = "cluster-test"): Promise
       lastEventId: headers.get("last-event-id") ?? undefined,
     };
     hops.push(hop);
-    let response = await fetch(input, init);
-    if (process.env.DEBUG_SSE && response.body && response.headers.get("content-type")?.includes("event-stream")) {
-      const [a, b] = response.body.tee();
-      response = new Response(a, { status: response.status, headers: response.headers });
-      void (async () => {
-        const dec = new TextDecoder();
-        let text = "";
-        try {
-          for await (const chunk of b as unknown as AsyncIterable<Uint8Array>) {
-            text += dec.decode(chunk);
-            const evs = text.split("\n\n");
-            text = evs.pop()!;
-            for (const ev of evs) process.stderr.write(`SSE ${hop.method} ${hop.lastEventId ?? "-"} ${response.headers.get("x-upstream")}: ${/id: (\S+)/.exec(ev)?.[1]} ${/"method":"([^"]+)"/.exec(ev)?.[1] ?? ""}\n`);
-          }
-        } catch {}
-      })();
-    }
+    const response = await fetch(input, init);
     hop.upstream = response.headers.get("x-upstream") ?? "-";
     hop.status = response.status;
     return response;

@@ -32,7 +32,8 @@ describe("scale-out: 2026-07-28 over three nodes", { skip, timeout: 180_000 }, (
     const client = new Client({ name: "official-v2", version: "2.4.0" }, { capabilities: { elicitation: {} }, versionNegotiation: { mode: "auto" as const } });
     client.setRequestHandler("elicitation/create", async (request) => {
       asked.push(request.params.message);
-      return request.params.message.startsWith("Step 1") ? { action: "accept", content: { name: "Ada" } } : { action: "accept", content: { color: "teal" } };
+      const content: Record<string, string> = request.params.message.startsWith("Step 1") ? { name: "Ada" } : { color: "teal" };
+      return { action: "accept" as const, content };
     });
     await client.connect(new StreamableHTTPClientTransport(new URL(d.nginx!.url), { fetch: fetchNoting }));
     try {

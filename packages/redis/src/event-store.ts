@@ -10,7 +10,8 @@
  * `m` (the message's JSON, "" for a priming event) and `b` (bytes counted);
  * `evm:<session>` a hash with the session's byte count `b` and, per stream, `d:<stream>`,
  * the newest dropped entry; `evo:<session>` the session's streams by last write;
- * `evg` every stream by last write, `evgb` its bytes, `evt` the bytes in all.
+ * `evg` every stream by last write, `evgb` its bytes, `evt` the bytes in all, `evclk` the
+ * write counter that orders them.
  * Event ids are `<streamId>.<entry id>`: Redis mints entry ids, so two nodes appending
  * to one stream never collide.
  */
@@ -29,24 +30,46 @@ const APPEND = `
 local P, st, sid, msg = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local bytes, ttl = tonumber(ARGV[5]), tonumber(ARGV[6])
 local maxEv, maxSB, maxStreams, maxSessB, maxB = tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11])
-local now = tonumber(ARGV[12])
 local gorder, gbytes, total = P..'evg', P..'evgb', P..'evt'
 local function sidOf(s) local i = string.find(s, '.', 1, true); if i then return string.sub(s, 1, i - 1) end; return s end
 local function forget(s)
   local b = tonumber(redis.call('HGET', gbytes, s) or '0')
   local sess = sidOf(s)
+  -- The GET stream (<session>.0) may be written again: its newest id stays as a tombstone, so a
+  -- client resuming from before it is told of the gap. Call streams never come back.
+  local last = string.sub(s, -2) == '.0' and redis.call('XINFO', 'STREAM', P..'ev:'..s) or nil
+  if last then
+    for i = 1, #last, 2 do if last[i] == 'last-generated-id' then redis.call('HSET', P..'evm:'..sess, 'd:'..s, last[i + 1]) end end
+  else
+    redis.call('HDEL', P..'evm:'..sess, 'd:'..s)
+  end
   redis.call('DEL', P..'ev:'..s)
   redis.call('HDEL', gbytes, s)
   redis.call('ZREM', gorder, s)
   redis.call('ZREM', P..'evo:'..sess, s)
-  redis.call('HDEL', P..'evm:'..sess, 'd:'..s)
   if b ~= 0 then
     redis.call('HINCRBY', P..'evm:'..sess, 'b', -b)
     redis.call('DECRBY', total, b)
   end
 end
--- Streams nothing was appended to for a TTL expired with their session: stop counting them.
-for _, s in ipairs(redis.call('ZRANGEBYSCORE', gorder, '-inf', now - ttl, 'LIMIT', 0, 32)) do forget(s) end
+-- Streams that expired with their session stop counting; the least recently written come
+-- first in the order, so looking at its head now and then finds them.
+for _, s in ipairs(redis.call('ZRANGE', gorder, 0, 7)) do
+  if redis.call('EXISTS', P..'ev:'..s) == 0 then forget(s) end
+end
+-- Writes are ordered by a counter, not the clock: two in one millisecond keep their order.
+local clock = redis.call('INCR', P..'evclk')
+local function later(a, b)
+  local am, as = string.match(a, '(%d+)-(%d+)')
+  local bm, bs = string.match(b, '(%d+)-(%d+)')
+  am, as, bm, bs = tonumber(am), tonumber(as), tonumber(bm), tonumber(bs)
+  return am > bm or (am == bm and as > bs)
+end
+-- The newest dropped id of a stream; never lowered (a newer event may have been too large to keep).
+local function markDropped(m, s, id)
+  local d = redis.call('HGET', m, 'd:'..s)
+  if not d or later(id, d) then redis.call('HSET', m, 'd:'..s, id) end
+end
 local function dropOldest(s)
   local k = P..'ev:'..s
   local e = redis.call('XRANGE', k, '-', '+', 'COUNT', 1)
@@ -57,7 +80,7 @@ local function dropOldest(s)
   redis.call('XDEL', k, id)
   local m = P..'evm:'..sidOf(s)
   redis.call('HINCRBY', m, 'b', -b)
-  redis.call('HSET', m, 'd:'..s, id)
+  markDropped(m, s, id)
   redis.call('HINCRBY', gbytes, s, -b)
   redis.call('DECRBY', total, b)
   return true
@@ -67,13 +90,13 @@ if not redis.call('ZSCORE', order, st) then
   while redis.call('ZCARD', order) >= maxStreams do forget(redis.call('ZRANGE', order, 0, 0)[1]) end
 end
 local id = redis.call('XADD', sk, '*', 'm', msg, 'b', bytes)
-redis.call('ZADD', order, now, st)
-redis.call('ZADD', gorder, now, st)
-for _, k in ipairs({sk, meta, order, gorder, gbytes, total}) do redis.call('PEXPIRE', k, ttl) end
+redis.call('ZADD', order, clock, st)
+redis.call('ZADD', gorder, clock, st)
+for _, k in ipairs({sk, meta, order, gorder, gbytes, total, P..'evclk'}) do redis.call('PEXPIRE', k, ttl) end
 if bytes > maxSB or bytes > maxSessB or bytes > maxB then
   -- Sent live, never kept: its id marks a gap for a client resuming before it.
   redis.call('XDEL', sk, id)
-  redis.call('HSET', meta, 'd:'..st, id)
+  markDropped(meta, st, id)
   redis.call('PEXPIRE', total, ttl)
   return id
 end
@@ -115,7 +138,7 @@ for _, s in ipairs(redis.call('ZRANGE', order, 0, -1)) do
   if b ~= 0 then redis.call('DECRBY', P..'evt', b) end
 end
 redis.call('DEL', order, meta)
-if tonumber(redis.call('GET', P..'evt') or '1') <= 0 and redis.call('ZCARD', P..'evg') == 0 then redis.call('DEL', P..'evt', P..'evgb', P..'evg') end
+if tonumber(redis.call('GET', P..'evt') or '0') <= 0 and redis.call('ZCARD', P..'evg') == 0 then redis.call('DEL', P..'evt', P..'evgb', P..'evg', P..'evclk') end
 return 1
 `;
 
@@ -157,7 +180,6 @@ export class RedisEventStore implements EventStore {
       l.maxStreamsPerSession,
       l.maxBytesPerSession,
       l.maxBytes,
-      Date.now(),
     ]);
     return `${streamId}.${String(id)}`;
   }

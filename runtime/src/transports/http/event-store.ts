@@ -79,6 +79,14 @@ interface SessionLog {
   /** Least recently written first. */
   streams: Map<string, StreamLog>;
   bytes: number;
+  /**
+   * The last seq issued in the session, whatever the stream: seqs are never reused, so a
+   * stream dropped (maxStreamsPerSession) and written again does not issue an id a client
+   * already holds for its earlier events.
+   */
+  seq: number;
+  /** The GET stream's (`<session>.0`) last seq when it was dropped: it may be written again. */
+  standaloneDroppedAt?: number;
 }
 
 /** Fixed cost counted per event besides its JSON (ids, array slot, object). */
@@ -106,19 +114,22 @@ export class MemoryEventStore implements EventStore {
   append(streamId: string, message: StoredMessage | null, size?: number): string {
     const sessionId = sessionIdOfStream(streamId);
     let session = this.sessions.get(sessionId);
-    if (!session) this.sessions.set(sessionId, (session = { streams: new Map(), bytes: 0 }));
+    if (!session) this.sessions.set(sessionId, (session = { streams: new Map(), bytes: 0, seq: 0 }));
     let log = session.streams.get(streamId);
     if (log) {
       // Re-insert so the Maps' order is least recently written first.
       session.streams.delete(streamId);
       this.streams.delete(streamId);
     } else {
-      log = { id: streamId, session, nextSeq: 1, events: [], head: 0, bytes: 0, droppedThrough: 0 };
+      // The GET stream written again after it was dropped: a resume from before that is a gap.
+      const droppedThrough = streamId.endsWith(".0") ? (session.standaloneDroppedAt ?? 0) : 0;
+      log = { id: streamId, session, nextSeq: session.seq + 1, events: [], head: 0, bytes: 0, droppedThrough };
       if (session.streams.size >= this.limits.maxStreamsPerSession) this.dropStream(session.streams.values().next().value!);
     }
     session.streams.set(streamId, log);
     this.streams.set(streamId, log);
-    const seq = log.nextSeq++;
+    const seq = ++session.seq;
+    log.nextSeq = seq + 1;
     const bytes = (message === null ? 0 : (size ?? JSON.stringify(message).length)) + EVENT_OVERHEAD;
     // An event larger than a stream may hold is sent live but never kept (its seq is
     // used, so a client resuming before it is told it is gone).
@@ -156,7 +167,8 @@ export class MemoryEventStore implements EventStore {
       // Let go of the message now; the slot goes at the next compaction.
       e.message = null;
       log.head++;
-      log.droppedThrough = e.seq;
+      // Never lower: a newer event may have been dropped already (one too large to keep).
+      log.droppedThrough = Math.max(log.droppedThrough, e.seq);
       this.count(log, -e.bytes);
     }
     // An emptied stream leaves the order the total limit scans (it re-enters when written).
@@ -175,6 +187,7 @@ export class MemoryEventStore implements EventStore {
   }
 
   private dropStream(log: StreamLog): void {
+    if (log.id.endsWith(".0")) log.session.standaloneDroppedAt = log.nextSeq - 1;
     this.count(log, -log.bytes);
     log.session.streams.delete(log.id);
     this.streams.delete(log.id);

@@ -5,10 +5,10 @@
  * 1. An event too large to keep marks its seq as dropped; trimming an older event later
  *    lowered that mark, so a client resuming from the older event got a replay without
  *    the large one instead of a 404.
- * 2. A stream dropped for maxStreamsPerSession and written again restarted at seq 1, so a
- *    client holding an id of its earlier events resumed into the new ones as if nothing
- *    was missed. Seqs are now never reused within a session, and the GET stream (`.0`,
- *    the one written again in practice) remembers where it was dropped.
+ * 2. The GET stream (`<session>.0`, the one stream written again in practice) dropped for
+ *    maxStreamsPerSession and written again restarted at seq 1, so a client holding an id
+ *    of its earlier events resumed into the new ones as if nothing was missed. It now goes
+ *    on from the seq where it was dropped.
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";

@@ -80,12 +80,10 @@ interface SessionLog {
   streams: Map<string, StreamLog>;
   bytes: number;
   /**
-   * The last seq issued in the session, whatever the stream: seqs are never reused, so a
-   * stream dropped (maxStreamsPerSession) and written again does not issue an id a client
-   * already holds for its earlier events.
+   * The GET stream's (`<session>.0`) last seq when it was dropped (maxStreamsPerSession):
+   * written again, it goes on from there, so it never reissues an id a client holds, and a
+   * resume from before the drop is a gap. (Call streams are never written again.)
    */
-  seq: number;
-  /** The GET stream's (`<session>.0`) last seq when it was dropped: it may be written again. */
   standaloneDroppedAt?: number;
 }
 
@@ -114,22 +112,20 @@ export class MemoryEventStore implements EventStore {
   append(streamId: string, message: StoredMessage | null, size?: number): string {
     const sessionId = sessionIdOfStream(streamId);
     let session = this.sessions.get(sessionId);
-    if (!session) this.sessions.set(sessionId, (session = { streams: new Map(), bytes: 0, seq: 0 }));
+    if (!session) this.sessions.set(sessionId, (session = { streams: new Map(), bytes: 0 }));
     let log = session.streams.get(streamId);
     if (log) {
       // Re-insert so the Maps' order is least recently written first.
       session.streams.delete(streamId);
       this.streams.delete(streamId);
     } else {
-      // The GET stream written again after it was dropped: a resume from before that is a gap.
       const droppedThrough = streamId.endsWith(".0") ? (session.standaloneDroppedAt ?? 0) : 0;
-      log = { id: streamId, session, nextSeq: session.seq + 1, events: [], head: 0, bytes: 0, droppedThrough };
+      log = { id: streamId, session, nextSeq: droppedThrough + 1, events: [], head: 0, bytes: 0, droppedThrough };
       if (session.streams.size >= this.limits.maxStreamsPerSession) this.dropStream(session.streams.values().next().value!);
     }
     session.streams.set(streamId, log);
     this.streams.set(streamId, log);
-    const seq = ++session.seq;
-    log.nextSeq = seq + 1;
+    const seq = log.nextSeq++;
     const bytes = (message === null ? 0 : (size ?? JSON.stringify(message).length)) + EVENT_OVERHEAD;
     // An event larger than a stream may hold is sent live but never kept (its seq is
     // used, so a client resuming before it is told it is gone).

@@ -126,8 +126,9 @@ export class Node {
       stdio: ["ignore", "pipe", "pipe"],
     });
     const node = new Node(new Proc(child), port);
-    const m = await node.proc.waitFor(/listening on http:\/\/\S+ \(.*Redis(?: node (\w+))?\)/, `node on port ${port} to listen`);
-    node.nodeId = m[1] ?? "";
+    const listening = env.REDIS_URL ? /listening on http:\/\/\S+ \(.*Redis(?: node (\w+))?\)/ : /listening on http:\/\/\S+ \((.*)\)/;
+    const m = await node.proc.waitFor(listening, `node on port ${port} to listen`);
+    node.nodeId = env.REDIS_URL ? (m[1] ?? "") : "";
     return node;
   }
 

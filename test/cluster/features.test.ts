@@ -48,6 +48,7 @@ describe("scale-out: a full feature run through nginx over three nodes", { skip,
 
   test("elicitation and sampling are answered on another node than the one waiting", async () => {
     let crossed = 0;
+    let crossedSampling = 0;
     for (let i = 0; i < 4; i++) {
       const before = cc.hops.length;
       const result = await cc.client.callTool({ name: "test_elicitation", arguments: { message: `question ${i}` } });
@@ -58,10 +59,17 @@ describe("scale-out: a full feature run through nginx over three nodes", { skip,
       assert.ok(call && answer, JSON.stringify(hops));
       await until(() => answer.upstream !== "?", "the answer's POST to complete");
       if (call.upstream !== answer.upstream) crossed++;
+      const from = cc.hops.length;
       const sampled = await cc.client.callTool({ name: "test_sampling", arguments: { prompt: `hi ${i}` } });
       assert.equal(textOf(sampled), `LLM response: echo: hi ${i}`);
+      const sHops = cc.hops.slice(from);
+      const sCall = sHops.find((h) => h.what === "tools/call")!;
+      const sAnswer = sHops.find((h) => h.what === "response")!;
+      await until(() => sAnswer.upstream !== "?", "the sampling answer's POST to complete");
+      if (sCall.upstream !== sAnswer.upstream) crossedSampling++;
     }
-    assert.ok(crossed > 0, "round robin sent at least one answer to another node than the caller's");
+    assert.ok(crossed > 0, "round robin sent at least one elicitation answer to another node than the caller's");
+    assert.ok(crossedSampling > 0, "and at least one sampling answer");
   });
 
   test("log levels set on one node apply on the others", async () => {

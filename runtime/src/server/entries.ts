@@ -1,7 +1,7 @@
 /**
- * @internal What the server keeps for each registered item: the author's definition,
- * plus what was prepared from it at registration (validators, a parsed URI template) so
- * requests do not redo it. Every feature module reads these, so they sit below the server.
+ * What the server keeps for each registered item: the author's definition, plus what
+ * was prepared from it at registration (validators, a parsed URI template) so requests
+ * do not redo it. Every feature module reads these, so they sit below the server.
  */
 import type { PromptDefinition, ResourceDefinition, ResourceTemplateDefinition, ToolDefinition } from "./definitions.js";
 import type { UriTemplate } from "./uri-template.js";

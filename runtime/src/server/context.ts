@@ -56,9 +56,11 @@ export interface ContextServer {
 }
 
 /**
- * The session (connection) a request arrived on, as a context uses it. ServerSession
- * implements it; declared here because the session module imports this one (it makes a
- * Context per request), so this one cannot import the session.
+ * The session (connection) a request arrived on, as a context and its handler see it:
+ * what Context uses plus the rest of ServerSession's documented members. ServerSession
+ * implements it (the object is one, or a per-request view of one); declared here because
+ * the session module imports this one (it makes a Context per request), so this one
+ * cannot import the session.
  */
 export interface ContextSession {
   readonly server: ContextServer;
@@ -73,8 +75,15 @@ export interface ContextSession {
   readonly stateless: boolean;
   /** Set on the per-request view that serves a 2026-07-28 request. */
   readonly modern?: ModernEnvelope;
+  /** After `initialize`. */
+  readonly initialized: boolean;
+  /** After `notifications/initialized`. */
+  readonly ready: boolean;
+  isSubscribed(uri: string): boolean;
   sendLog(level: LoggingLevel, data: unknown, logger: string | undefined, relatedRequestId?: RequestId): Promise<void>;
   readResource(uri: string, ctx: Context<any>): Promise<ReadResourceResult>;
+  /** Closes the connection after in-flight requests finish. */
+  close(): Promise<void>;
 }
 
 /**

@@ -1,8 +1,5 @@
-import type { AuthOptions } from "../auth/types.js";
 import type { Implementation, ServerCapabilities } from "../protocol/types.js";
-import type { ServeHttpOptions } from "../transports/http/node.js";
-import type { Transport } from "../transports/transport.js";
-import type { Context } from "./context.js";
+import type { Transport } from "../protocol/transport.js";
 import type {
   CompletionHandler,
   PromptDefinition,
@@ -10,11 +7,13 @@ import type {
   ResourceTemplateDefinition,
   ToolDefinition,
 } from "./definitions.js";
-import type { CacheOptions } from "./modern.js";
+import type { PromptEntry, ResourceEntry, TemplateEntry, ToolEntry } from "./entries.js";
+import type { Middleware, RawRequestHandler } from "./handlers.js";
+import type { CacheOptions } from "./modern-types.js";
 import { Registry, type Registered } from "./registry.js";
 import type { RequestStateOptions } from "./request-state.js";
-import { SubscriptionHub } from "./subscriptions.js";
-import { ServerSession } from "./session.js";
+import { SubscriptionHub } from "./subscription-hub.js";
+import { ServerSession, type RawNotificationHandler, type SessionServer } from "./session.js";
 import { fairly } from "./fair-share.js";
 import { UriTemplate } from "./uri-template.js";
 import { LazyValidator } from "./validation.js";
@@ -36,18 +35,10 @@ export interface ItemHandles {
   readonly prompts: Readonly<Record<string, Registered>>;
 }
 
-/** What every request passes through: call `next()` to continue, or throw to refuse. */
-export type Middleware = (request: MiddlewareRequest, next: () => Promise<unknown>) => Promise<unknown>;
-
-export interface MiddlewareRequest {
-  method: string;
-  params: Record<string, unknown>;
-  ctx: Context<any>;
-}
-
-/** Low-level handler for any method, built-in or custom (as the Python SDK's low-level server). */
-export type RawRequestHandler = (params: Record<string, unknown>, ctx: Context<any>) => unknown;
-export type RawNotificationHandler = (params: Record<string, unknown>, session: ServerSession) => void;
+// Declared below the server so the session and the features can name them; exported here as always.
+export type { Middleware, MiddlewareRequest, RawRequestHandler } from "./handlers.js";
+export type { RawNotificationHandler } from "./session.js";
+export type { PromptEntry, ResourceEntry, TemplateEntry, ToolEntry } from "./entries.js";
 
 export interface ServerOptions<App = unknown, Items extends ItemHandles = ItemHandles> {
   instructions?: string;
@@ -57,14 +48,14 @@ export interface ServerOptions<App = unknown, Items extends ItemHandles = ItemHa
   capabilities?: ServerCapabilities;
   lifespan?: Lifespan<App, Items>;
   /** Defaults for `--http` (the manifest's `http:`); command-line flags override them. */
-  http?: ServeHttpOptions;
+  http?: ServerHttpDefaults;
   /**
    * Protects the server wherever it is served over HTTP (the manifest's `auth:`): every
    * HTTP handler made for it checks tokens, unless given its own `auth` (or `false`).
    * Lists hide items whose `scopes` an authenticated caller lacks unless
    * `hideUnauthorized: false`. Not used on stdio.
    */
-  auth?: AuthOptions | false;
+  auth?: ServerAuthSettings | false;
   /** Cache hints (`ttlMs`, `cacheScope`) of 2026-07-28 lists, reads and discovery (default: 0 ms, private). */
   cache?: CacheOptions;
   /** How 2026-07-28 input-required round trips seal their `requestState` (secret, lifetime). */
@@ -73,24 +64,25 @@ export interface ServerOptions<App = unknown, Items extends ItemHandles = ItemHa
   onerror?: (error: Error) => void;
 }
 
-/** @internal Runtime state kept beside each tool definition. */
-export interface ToolEntry {
-  def: ToolDefinition;
-  input: LazyValidator;
-  output?: LazyValidator;
+/*
+ * Settings the server carries for the layers above it. The server layer declares them as
+ * extension points and never imports those layers: the auth layer (auth/types.ts) and the
+ * node entry (entry/node-http.ts) widen them to their full option types by declaration
+ * merging, so authors still get every field typed and checked.
+ */
+/** The manifest's `http:` defaults for `--http` (all of `ServeHttpOptions`). */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface ServerHttpDefaults {}
+/** The manifest's `auth:` (all of `AuthOptions`); lists read `hideUnauthorized`. */
+export interface ServerAuthSettings {
+  hideUnauthorized?: boolean;
 }
-export interface TemplateEntry {
-  def: ResourceTemplateDefinition;
-  template: UriTemplate;
-}
-export type PromptEntry = PromptDefinition;
-export type ResourceEntry = ResourceDefinition;
 
 /**
  * An MCP server: what it offers (tools, resources, templates, prompts), shared by
  * every session that connects to it. Sessions hold what is per client.
  */
-export class McpServer<App = unknown, Items extends ItemHandles = ItemHandles> {
+export class McpServer<App = unknown, Items extends ItemHandles = ItemHandles> implements SessionServer {
   readonly info: Implementation;
   readonly options: ServerOptions<App, Items>;
   readonly sessions = new Set<ServerSession>();

@@ -8,50 +8,13 @@
  * which answers it with an empty result.
  */
 import type { IncomingRequest } from "../protocol/engine.js";
-import type { RequestId } from "../protocol/jsonrpc.js";
 import { invalidParams } from "../protocol/jsonrpc.js";
 import { META, type ServerCapabilities, type SubscriptionFilter } from "../protocol/types.js";
 import { canSubscribe } from "./resources.js";
-import type { ServerSession } from "./session.js";
+import type { HostedSession } from "./host.js";
 
-interface Listener {
-  readonly id: RequestId;
-  readonly filter: SubscriptionFilter;
-  send(method: string, params?: Record<string, unknown>): void;
-  end(): void;
-}
-
-/** Every open listen stream of one server. */
-export class SubscriptionHub {
-  private readonly listeners = new Set<Listener>();
-
-  get size(): number {
-    return this.listeners.size;
-  }
-
-  /** @internal */
-  add(listener: Listener): () => void {
-    this.listeners.add(listener);
-    return () => void this.listeners.delete(listener);
-  }
-
-  /** Tells the streams that asked for it that a list changed. */
-  listChanged(kind: "tools" | "resources" | "prompts"): void {
-    const flag = `${kind}ListChanged` as "toolsListChanged" | "resourcesListChanged" | "promptsListChanged";
-    for (const l of this.listeners) if (l.filter[flag] === true) l.send(`notifications/${kind}/list_changed`);
-  }
-
-  /** Tells the streams subscribed to `uri` that it changed. */
-  resourceUpdated(uri: string): void {
-    for (const l of this.listeners) if (l.filter.resourceSubscriptions?.includes(uri)) l.send("notifications/resources/updated", { uri });
-  }
-
-  /** Ends every stream with its (empty) result: graceful shutdown. */
-  closeAll(): void {
-    for (const l of [...this.listeners]) l.end();
-    this.listeners.clear();
-  }
-}
+// The hub lives apart so the server can own it without importing the listen handling.
+export { SubscriptionHub } from "./subscription-hub.js";
 
 /** The filter as sent, checked: -32602 when it is not one. */
 function readFilter(value: unknown): SubscriptionFilter {
@@ -70,7 +33,7 @@ function readFilter(value: unknown): SubscriptionFilter {
 }
 
 /** What of a filter this server can deliver. */
-function honour(view: ServerSession, filter: SubscriptionFilter, caps: ServerCapabilities): SubscriptionFilter {
+function honour(view: HostedSession, filter: SubscriptionFilter, caps: ServerCapabilities): SubscriptionFilter {
   const out: SubscriptionFilter = {};
   if (filter.toolsListChanged && caps.tools?.listChanged) out.toolsListChanged = true;
   if (filter.promptsListChanged && caps.prompts?.listChanged) out.promptsListChanged = true;
@@ -82,7 +45,7 @@ function honour(view: ServerSession, filter: SubscriptionFilter, caps: ServerCap
 }
 
 /** Serves one subscriptions/listen request until it is cancelled or the server closes. */
-export async function listen(view: ServerSession, params: Record<string, unknown>, req: IncomingRequest, caps: ServerCapabilities): Promise<Record<string, unknown>> {
+export async function listen(view: HostedSession, params: Record<string, unknown>, req: IncomingRequest, caps: ServerCapabilities): Promise<Record<string, unknown>> {
   const filter = honour(view, readFilter(params.notifications), caps);
   const id = req.id;
   const tag = { [META.subscriptionId]: id };

@@ -1,6 +1,6 @@
-import { serveHttp, type ServeHttpOptions } from "../transports/http/node.js";
+import { serveHttp, type ServeHttpOptions } from "./node-http.js";
 import { sharedStoresFromEnv } from "./redis-option.js";
-import type { McpServer } from "./server.js";
+import type { McpServer } from "../server/server.js";
 
 /** `--http`: serves until SIGINT/SIGTERM, then shuts down gracefully. */
 export async function runHttp(server: McpServer<any>, options: ServeHttpOptions & { redisUrl?: string }): Promise<void> {

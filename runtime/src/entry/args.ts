@@ -1,4 +1,4 @@
-import type { ServeHttpOptions } from "../transports/http/node.js";
+import type { ServeHttpOptions } from "./node-http.js";
 import type { StdioServerOptions } from "../transports/stdio.js";
 
 /**
@@ -56,7 +56,7 @@ export class ServerArgsError extends Error {}
 
 export type StdioLimits = Pick<StdioServerOptions, "maxBufferedBytes" | "maxInflight">;
 
-/** `--redis <url>`: shared stores and cross-node routing on Redis (see server/redis-option.ts). */
+/** `--redis <url>`: shared stores and cross-node routing on Redis (see entry/redis-option.ts). */
 export type HttpArgs = ServeHttpOptions & { redisUrl?: string };
 
 export type ServerArgs = { mode: "help" } | { mode: "stdio"; options: StdioLimits } | { mode: "http"; options: HttpArgs };

@@ -4,8 +4,8 @@
  * load balancer with no sticky sessions (docs/deploy.md). `@mcpgen/redis` is imported only
  * then: the runtime has no dependencies, and a server without REDIS_URL never loads it.
  */
-import type { ServeHttpOptions } from "../transports/http/node.js";
-import type { McpServer } from "./server.js";
+import type { ServeHttpOptions } from "./node-http.js";
+import type { McpServer } from "../server/server.js";
 
 /** What `connectRedis` of @mcpgen/redis returns, as far as the entry point uses it. */
 interface RedisClusterLike {

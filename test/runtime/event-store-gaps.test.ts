@@ -19,7 +19,7 @@ const msg = (i: number, size: number): StoredMessage => ({ jsonrpc: "2.0", metho
 
 function replay(store: MemoryEventStore, id: string): { stream: string | undefined; sent: unknown[] } {
   const sent: unknown[] = [];
-  const stream = store.replayAfter(id, (_id, m) => void sent.push((m as { params: { i: number } }).params.i));
+  const stream = store.replayAfter(id, (_id, m) => void sent.push((m as unknown as { params: { i: number } }).params.i));
   return { stream, sent };
 }
 

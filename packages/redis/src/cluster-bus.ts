@@ -1,10 +1,10 @@
 /**
  * The cross-node bus on Redis: pub/sub channels (prefixed like the keys) carry events and
- * routed messages; `tr:<stream>` keys say which node runs a call stream and what it
- * awaits; `node:<id>` keys are heartbeats, refreshed every `nodeTimeoutMs / 3` and expiring
+ * routed messages; `tr:<session>` hashes say, per call stream, which node runs it and what
+ * it awaits (gone with the session); `node:<id>` keys are heartbeats, refreshed every `nodeTimeoutMs / 3` and expiring
  * after `nodeTimeoutMs`, so a node that died stops counting as alive within that bound.
  */
-import { newNodeId, type ClusterBus, type TrackedStream } from "@mcpgen/runtime/http";
+import { newNodeId, sessionIdOfStream, type ClusterBus, type TrackedStream } from "@mcpgen/runtime/http";
 import type { RedisConnection } from "./connection.js";
 
 export interface RedisClusterBusOptions {
@@ -43,17 +43,26 @@ export class RedisClusterBus implements ClusterBus {
     return this.redis.subscribe(channel, listener);
   }
 
-  track(streamId: string, requestIds: (string | number)[], ttlMs: number): Promise<unknown> {
-    return this.redis.send(["SET", `${this.redis.prefix}tr:${streamId}`, JSON.stringify({ node: this.nodeId, requestIds }), "PX", ttlMs]);
+  private trackKey(streamId: string): string {
+    return `${this.redis.prefix}tr:${sessionIdOfStream(streamId)}`;
+  }
+
+  async track(streamId: string, requestIds: (string | number)[], ttlMs: number): Promise<unknown> {
+    const key = this.trackKey(streamId);
+    return Promise.all([this.redis.send(["HSET", key, streamId, JSON.stringify({ node: this.nodeId, requestIds })]), this.redis.send(["PEXPIRE", key, ttlMs])]);
   }
 
   async tracked(streamId: string): Promise<TrackedStream | undefined> {
-    const json = await this.redis.send(["GET", `${this.redis.prefix}tr:${streamId}`]);
+    const json = await this.redis.send(["HGET", this.trackKey(streamId), streamId]);
     return typeof json === "string" ? (JSON.parse(json) as TrackedStream) : undefined;
   }
 
   async untrack(streamId: string): Promise<boolean> {
-    return (await this.redis.send(["DEL", `${this.redis.prefix}tr:${streamId}`])) === 1;
+    return (await this.redis.send(["HDEL", this.trackKey(streamId), streamId])) === 1;
+  }
+
+  async forgetSession(sessionId: string): Promise<void> {
+    await this.redis.send(["DEL", `${this.redis.prefix}tr:${sessionId}`]);
   }
 
   async isAlive(nodeId: string): Promise<boolean> {

@@ -49,6 +49,8 @@ export interface ClusterBus {
   untrack(streamId: string): boolean | Promise<boolean>;
   /** Whether a node announced itself within `nodeTimeoutMs`. */
   isAlive(nodeId: string): boolean | Promise<boolean>;
+  /** The session ended: forget whatever is tracked for it (streams of calls that never finished). */
+  forgetSession?(sessionId: string): void | Promise<unknown>;
 }
 
 export interface TrackedStream {
@@ -156,6 +158,7 @@ export class ClusterRouting implements StreamRouting, ServerBroadcast {
   /** The session ended (DELETE) here: every other node closes its copy. */
   ended(sessionId: string): void {
     this.publish(CHANNEL.sessions, JSON.stringify({ t: "end", n: this.nodeId, sid: sessionId }));
+    this.guard(() => this.bus.forgetSession?.(sessionId));
   }
 
   /** Its state changed here (log level, subscriptions): other nodes' copies follow. */
@@ -481,6 +484,11 @@ export class LocalClusterBus implements ClusterBus {
 
   untrack(streamId: string): boolean {
     return this.hub.trackStore().delete(streamId);
+  }
+
+  forgetSession(sessionId: string): void {
+    const streams = this.hub.trackStore();
+    for (const id of [...streams.keys()]) if (id.startsWith(`${sessionId}.`)) streams.delete(id);
   }
 
   isAlive(nodeId: string): boolean {

@@ -288,7 +288,7 @@ export class SseWriter {
   private stop(): void {
     this.open = false;
     this.keepAlive?.remove(this);
-    for (const resolve of this.waiters.splice(0)) resolve();
+    if (this.waiters.length > 0) for (const resolve of this.waiters.splice(0)) resolve();
   }
 }
 
@@ -297,7 +297,9 @@ export class SseWriter {
  * comment line keeps idle proxies and load balancers from cutting a stream. One timer
  * per stream cost a timer-list insert and removal on every POST answered over SSE, most
  * of which end within a millisecond. A stream's first comment may come sooner than the
- * interval (the timer's phase is shared), never later.
+ * interval (the timer's phase is shared), never later. A group's timer stays (unref'd)
+ * once its last stream ends: streams come and go all the time, and a timer per distinct
+ * interval is all it ever holds.
  */
 interface KeepAliveGroup {
   writers: Set<SseWriter>;
@@ -318,9 +320,6 @@ function keepAliveGroup(ms: number): KeepAliveGroup {
     writers,
     remove(writer) {
       writers.delete(writer);
-      if (writers.size > 0) return;
-      clearInterval(timer);
-      keepAliveGroups.delete(ms);
     },
   };
   keepAliveGroups.set(ms, group);

@@ -30,6 +30,9 @@ import type { McpServer } from "./server.js";
 import type { ServerSession } from "./session.js";
 import { listen } from "./subscriptions.js";
 import { methodTable } from "./method-table.js";
+import { TASK_METHODS } from "../protocol/tasks.js";
+import { prepareTaskCall } from "./task-call.js";
+import { serveTaskMethod, withTasksExtension } from "./tasks.js";
 
 /** What a 2026-07-28 request says about its client, from its `_meta`. */
 export interface ModernEnvelope {
@@ -170,7 +173,7 @@ export function modernView(session: ServerSession, env: ModernEnvelope): ServerS
     onStateChange: fixed(undefined),
     // No level in _meta: no notifications/message at all.
     logLevelIndex: fixed(env.logLevel === undefined ? LOGGING_LEVELS.length : LOGGING_LEVELS.indexOf(env.logLevel)),
-    capabilitiesCache: fixed(session.server.capabilities()),
+    capabilitiesCache: fixed(withTasksExtension(session.server, session.server.capabilities())),
   }) as ServerSession;
 }
 
@@ -180,6 +183,10 @@ export async function dispatchModern(session: ServerSession, params: Record<stri
   const server = session.server;
   const method = req.method;
   const raw = server.rawRequestHandlers.get(method);
+  // The tasks extension's methods (-32021 for a client that did not declare it).
+  if (!raw && TASK_METHODS.has(method)) {
+    return finish(server, method, params, await serveTaskMethod(server, method, params, env.clientCapabilities, req.extra?.authInfo));
+  }
   if (!raw && !MODERN_METHODS.has(method)) {
     throw new McpError(ErrorCode.MethodNotFound, `Method not found: ${method}${REMOVED.has(method) ? " (removed in protocol revision 2026-07-28)" : ""}`);
   }
@@ -194,7 +201,10 @@ export async function dispatchModern(session: ServerSession, params: Record<stri
   // Per-item scopes, for an authenticated caller (as in the session era).
   const auth = req.extra?.authInfo;
   if (auth && !raw) checkItemScopes(server, method, params, auth);
-  const ctx = new Context<any>(view, req);
+  // A tool that may run as a task (tasks extension): its handler sees the task's signal.
+  const taskCall = method === "tools/call" && !raw ? prepareTaskCall(view, env, params, req) : undefined;
+  const callReq = taskCall?.req ?? req;
+  const ctx = new Context<any>(view, callReq);
   let round: InputRound | undefined;
   let binding: PromiseLike<string> | undefined;
   if (INPUT_METHODS.has(method) && !raw) {
@@ -219,7 +229,14 @@ export async function dispatchModern(session: ServerSession, params: Record<stri
   let result: unknown;
   let failure: { error: unknown } | undefined;
   try {
-    result = await view.invoke(method, params, req, ctx);
+    if (taskCall) {
+      const outcome = await taskCall.run(ctx, () => view.invoke(method, params, callReq, ctx));
+      // Answered with the task: no requestState, no input round (those belong to the task now).
+      if ("created" in outcome) return finish(server, method, params, outcome.created);
+      result = outcome.value;
+    } else {
+      result = await view.invoke(method, params, req, ctx);
+    }
   } catch (error) {
     failure = { error };
   }

@@ -11,12 +11,21 @@ import type { IncomingRequest } from "../protocol/engine.js";
 import type { RequestId } from "../protocol/jsonrpc.js";
 import { invalidParams } from "../protocol/jsonrpc.js";
 import { META, type ServerCapabilities, type SubscriptionFilter } from "../protocol/types.js";
+import { TASK_NOTIFICATION, declaresTasks, type DetailedTask } from "../protocol/tasks.js";
 import { canSubscribe } from "./resources.js";
+import { principalOf, tasksExtensionRequired } from "./tasks.js";
 import type { ServerSession } from "./session.js";
+
+/** Most task ids one listen stream may follow. */
+export const MAX_LISTEN_TASK_IDS = 100;
 
 interface Listener {
   readonly id: RequestId;
   readonly filter: SubscriptionFilter;
+  /** The caller's principal: task notifications go only to the task's owner. */
+  readonly owner?: string;
+  /** Per followed task, what was last sent (a write that changes nothing visible sends nothing). */
+  readonly taskSeen?: Map<string, string>;
   send(method: string, params?: Record<string, unknown>): void;
   end(): void;
 }
@@ -46,6 +55,19 @@ export class SubscriptionHub {
     for (const l of this.listeners) if (l.filter.resourceSubscriptions?.includes(uri)) l.send("notifications/resources/updated", { uri });
   }
 
+  /** Sends a task's new state (tasks extension) to the streams following it, as tasks/get would show it. */
+  taskChanged(owner: string | undefined, task: DetailedTask): void {
+    if (this.listeners.size === 0) return;
+    let text: string | undefined;
+    for (const l of this.listeners) {
+      if (!l.filter.taskIds?.includes(task.taskId) || l.owner !== owner || !l.taskSeen) continue;
+      text ??= JSON.stringify(task);
+      if (l.taskSeen.get(task.taskId) === text) continue;
+      l.taskSeen.set(task.taskId, text);
+      l.send(TASK_NOTIFICATION, JSON.parse(text) as Record<string, unknown>);
+    }
+  }
+
   /** Ends every stream with its (empty) result: graceful shutdown. */
   closeAll(): void {
     for (const l of [...this.listeners]) l.end();
@@ -62,6 +84,10 @@ function readFilter(value: unknown): SubscriptionFilter {
   for (const k of ["toolsListChanged", "promptsListChanged", "resourcesListChanged"] as const) {
     if (f[k] !== undefined && typeof f[k] !== "boolean") throw invalidParams(`Invalid params: notifications.${k} must be a boolean`);
   }
+  const tasks = f.taskIds;
+  if (tasks !== undefined && (!Array.isArray(tasks) || tasks.some((t) => typeof t !== "string") || tasks.length > MAX_LISTEN_TASK_IDS)) {
+    throw invalidParams(`Invalid params: notifications.taskIds must be an array of at most ${MAX_LISTEN_TASK_IDS} task ids`);
+  }
   const subs = f.resourceSubscriptions;
   if (subs !== undefined && (!Array.isArray(subs) || subs.some((u) => typeof u !== "string"))) {
     throw invalidParams("Invalid params: notifications.resourceSubscriptions must be an array of URIs");
@@ -77,6 +103,11 @@ function honour(view: ServerSession, filter: SubscriptionFilter, caps: ServerCap
   if (filter.resourcesListChanged && caps.resources?.listChanged) out.resourcesListChanged = true;
   if (filter.resourceSubscriptions && caps.resources?.subscribe) {
     out.resourceSubscriptions = [...new Set(filter.resourceSubscriptions)].filter((uri) => canSubscribe(view.server, uri));
+  }
+  // Task status notifications (tasks extension) need the client to declare it.
+  if (filter.taskIds !== undefined) {
+    if (!declaresTasks(view.clientCapabilities)) throw tasksExtensionRequired("task status notifications");
+    out.taskIds = [...new Set(filter.taskIds)];
   }
   return out;
 }
@@ -96,6 +127,8 @@ export async function listen(view: ServerSession, params: Record<string, unknown
     const remove = view.server.listeners.add({
       id,
       filter,
+      owner: principalOf(req.extra?.authInfo),
+      taskSeen: filter.taskIds ? new Map() : undefined,
       send,
       end: () => {
         signal.removeEventListener("abort", onAbort);

@@ -42,6 +42,7 @@ export { X_MCP_HEADER, scanMcpHeaders, encodeHeaderValue, decodeHeaderValue, par
 export type { ProtocolEra, Subscription } from "./client/modern.js";
 
 export { ToolCallError, structuredOf, checkToolResult } from "./client/typed.js";
+export { ToolTask, type TaskWaitOptions } from "./client/tasks.js";
 export { McpClient, getDisplayName, type ClientOptions, type CallOptions, type ElicitationRequest, type LogMessage } from "./client/client.js";
 
 export type { Transport, TransportSink, SendOptions, MessageExtra, AuthInfo } from "./transports/transport.js";

@@ -13,7 +13,7 @@ import { invalidParams } from "../protocol/jsonrpc.js";
 import { META, type ServerCapabilities, type SubscriptionFilter } from "../protocol/types.js";
 import { TASK_NOTIFICATION, declaresTasks, type DetailedTask } from "../protocol/tasks.js";
 import { canSubscribe } from "./resources.js";
-import { principalOf, tasksExtensionRequired } from "./tasks.js";
+import { currentTasks, principalOf, tasksExtensionRequired } from "./tasks.js";
 import type { ServerSession } from "./session.js";
 
 /** Most task ids one listen stream may follow. */
@@ -140,6 +140,16 @@ export async function listen(view: ServerSession, params: Record<string, unknown
       resolve();
     };
     signal.addEventListener("abort", onAbort, { once: true });
+    // Followed tasks: their state now, so a client never waits for the next change to learn it.
+    if (filter.taskIds && filter.taskIds.length > 0) {
+      const owner = principalOf(req.extra?.authInfo);
+      void currentTasks(view.server, filter.taskIds, owner).then(
+        (tasks) => {
+          for (const t of tasks) view.server.listeners.taskChanged(owner, t);
+        },
+        () => undefined,
+      );
+    }
   });
   return { _meta: tag };
 }

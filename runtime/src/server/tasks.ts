@@ -150,6 +150,20 @@ export async function serveTaskMethod(
   }
 }
 
+/** The tasks among `ids` that exist and belong to `owner`, as tasks/get shows them. */
+export async function currentTasks(server: McpServer<any>, ids: readonly string[], owner: string | undefined): Promise<DetailedTask[]> {
+  const service = tasksOf(server);
+  const out: DetailedTask[] = [];
+  for (const id of ids) {
+    try {
+      out.push(await service.get(id, owner));
+    } catch {
+      // Unknown or not the caller's: nothing to tell.
+    }
+  }
+  return out;
+}
+
 /** What a new task starts with. */
 export interface NewTask {
   tool: string;

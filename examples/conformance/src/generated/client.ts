@@ -11,6 +11,7 @@ import {
   type GetPromptResult,
   type Implementation,
   type ReadResourceResult,
+  type ToolTask,
   type Transport,
 } from "@mcpgen/runtime";
 import type * as T from "./types.js";
@@ -50,6 +51,14 @@ export class McpgenConformanceClient {
     );
   }
 
+  /** Starts 'confirm_delete' and returns its task (2026-07-28 tasks extension), or its result when the server answered at once. */
+  confirmDeleteAsTask(
+    input: T.ConfirmDeleteInput,
+    options?: CallOptions,
+  ): Promise<ToolTask | CallToolResult> {
+    return this.mcp.callToolAsTask("confirm_delete", input, options);
+  }
+
   /** Fails as a tool (isError) after about a second; runs only as a task */
   async failingJob(
     input: T.FailingJobInput,
@@ -59,6 +68,14 @@ export class McpgenConformanceClient {
       "failing_job",
       await this.mcp.callTool("failing_job", input, options),
     );
+  }
+
+  /** Starts 'failing_job' and returns its task (2026-07-28 tasks extension), or its result when the server answered at once. */
+  failingJobAsTask(
+    input: T.FailingJobInput,
+    options?: CallOptions,
+  ): Promise<ToolTask | CallToolResult> {
+    return this.mcp.callToolAsTask("failing_job", input, options);
   }
 
   /** Says hello (a plain tool, never a task) */
@@ -94,6 +111,14 @@ export class McpgenConformanceClient {
     );
   }
 
+  /** Starts 'multi_input' and returns its task (2026-07-28 tasks extension), or its result when the server answered at once. */
+  multiInputAsTask(
+    input: T.MultiInputInput,
+    options?: CallOptions,
+  ): Promise<ToolTask | CallToolResult> {
+    return this.mcp.callToolAsTask("multi_input", input, options);
+  }
+
   /** Ends with a protocol error, so its task ends failed */
   async protocolErrorJob(
     input: T.ProtocolErrorJobInput,
@@ -105,6 +130,14 @@ export class McpgenConformanceClient {
     );
   }
 
+  /** Starts 'protocol_error_job' and returns its task (2026-07-28 tasks extension), or its result when the server answered at once. */
+  protocolErrorJobAsTask(
+    input: T.ProtocolErrorJobInput,
+    options?: CallOptions,
+  ): Promise<ToolTask | CallToolResult> {
+    return this.mcp.callToolAsTask("protocol_error_job", input, options);
+  }
+
   /** Works for `seconds` seconds, then reports; a task for clients that declare the tasks extension */
   async slowCompute(
     input: T.SlowComputeInput,
@@ -114,6 +147,14 @@ export class McpgenConformanceClient {
       "slow_compute",
       await this.mcp.callTool("slow_compute", input, options),
     );
+  }
+
+  /** Starts 'slow_compute' and returns its task (2026-07-28 tasks extension), or its result when the server answered at once. */
+  slowComputeAsTask(
+    input: T.SlowComputeInput,
+    options?: CallOptions,
+  ): Promise<ToolTask | CallToolResult> {
+    return this.mcp.callToolAsTask("slow_compute", input, options);
   }
 
   /** Tests audio content response */
@@ -458,6 +499,14 @@ export class McpgenConformanceClient {
       "test_tool_with_task",
       await this.mcp.callTool("test_tool_with_task", input, options),
     );
+  }
+
+  /** Starts 'test_tool_with_task' and returns its task (2026-07-28 tasks extension), or its result when the server answered at once. */
+  testToolWithTaskAsTask(
+    input: T.TestToolWithTaskInput,
+    options?: CallOptions,
+  ): Promise<ToolTask | CallToolResult> {
+    return this.mcp.callToolAsTask("test_tool_with_task", input, options);
   }
 
   /** Switches test_toggled_prompt on or off, so the prompt list changes (list_changed) */

@@ -152,6 +152,10 @@ describe("tasks over Streamable HTTP, raw requests", () => {
     const sync = (await send(fx.url, "tools/call", { name: "plain", arguments: {}, task: { ttl: 1000 }, _meta: meta() })).body.result;
     assert.equal(sync.resultType, "complete");
     assert.equal((await task("tasks/get", "no-such-task")).body.error.code, -32602);
+    const huge = await task("tasks/get", "x".repeat(5000));
+    assert.equal(huge.body.error.code, -32602);
+    assert.ok(JSON.stringify(huge.body).length < 1000, "a huge task id is not echoed back");
+    assert.equal((await send(fx.url, "tasks/get", { taskId: 5, _meta: meta() })).body.error.code, -32602);
     assert.equal((await task("tasks/cancel", "no-such-task")).body.error.code, -32602);
     const created = (await call("quick")).body.result;
     const matched = await task("tasks/get", created.taskId);

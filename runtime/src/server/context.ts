@@ -118,9 +118,11 @@ export class Context<App = unknown> {
    */
   async status(message: string): Promise<void> {
     if (this.task?.started) return this.task.status(message);
-    await this.progress(this.lastProgress, undefined, message);
+    // Progress must increase with each notification: nudge it past the last one, same total.
+    await this.progress(this.lastProgress + 1e-6, this.lastTotal, message);
   }
   private lastProgress = 0;
+  private lastTotal?: number;
 
   /** Whether this request is of the 2026-07-28 era (stateless, per-request `_meta`). */
   get isModern(): boolean {
@@ -183,6 +185,7 @@ export class Context<App = unknown> {
    */
   async progress(progress: number, total?: number, message?: string): Promise<void> {
     this.lastProgress = progress;
+    this.lastTotal = total;
     // In a task, progress shows in its statusMessage.
     if (this.task?.started) return this.task.status(message ?? (total !== undefined ? `${progress}/${total}` : `${progress}`));
     const token = (this.meta as { progressToken?: unknown } | undefined)?.progressToken;

@@ -51,6 +51,8 @@ export interface TaskOptions {
 export const DEFAULT_TASK_TTL_MS = 3_600_000;
 export const DEFAULT_POLL_INTERVAL_MS = 1000;
 export const DEFAULT_LEASE_MS = 30_000;
+/** Longest task id looked up (ids made here are 36-character UUIDs; a store may make its own). */
+export const MAX_TASK_ID_LENGTH = 256;
 
 /** The caller a task belongs to: its auth principal, or undefined (anyone holding the unguessable id). */
 export function principalOf(auth: AuthInfo | undefined): string | undefined {
@@ -136,6 +138,8 @@ export async function serveTaskMethod(
   if (!declaresTasks(clientCapabilities)) throw tasksExtensionRequired(`${method} (the tasks extension)`);
   const taskId = params.taskId;
   if (typeof taskId !== "string" || taskId.length === 0) throw invalidParams(`Invalid params: ${method} needs a string 'taskId'`);
+  // Task ids are UUIDs: a longer one is unknown, and is not echoed back.
+  if (taskId.length > MAX_TASK_ID_LENGTH) throw invalidParams("Failed to retrieve task: Task not found");
   const service = tasksOf(server);
   const owner = principalOf(auth);
   switch (method) {

@@ -6,7 +6,18 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { MemoryTaskStore, McpServer, McpError, Peer, createMemoryTransportPair, tasksOf, type TaskOptions, type TaskRecord } from "../../runtime/src/index.js";
+import {
+  MemoryTaskStore,
+  McpServer,
+  McpError,
+  Peer,
+  createMemoryTransportPair,
+  tasksOf,
+  type AuthInfo,
+  type TaskOptions,
+  type TaskRecord,
+  type Transport,
+} from "../../runtime/src/index.js";
 import { createTasksServer } from "../fixtures/runtime/tasks.js";
 
 const meta = {
@@ -14,10 +25,21 @@ const meta = {
   "io.modelcontextprotocol/clientCapabilities": { elicitation: {}, sampling: {}, extensions: { "io.modelcontextprotocol/tasks": {} } },
 };
 
-/** A server in process and a raw peer talking to it. */
-async function node(options: TaskOptions, server: McpServer = createTasksServer(options)) {
+/** A server-side transport whose every message comes from `auth` (as HTTP's auth layer would say). */
+function authenticated(inner: Transport, auth: AuthInfo): Transport {
+  return new Proxy(inner, {
+    get(target, key, receiver) {
+      if (key !== "start") return Reflect.get(target, key, receiver);
+      return (sink: Parameters<Transport["start"]>[0]) =>
+        target.start({ ...sink, message: (m: unknown, extra?: object) => sink.message(m, { ...extra, authInfo: auth }) } as typeof sink);
+    },
+  });
+}
+
+/** A server in process and a raw peer talking to it (as `auth`, when given). */
+async function node(options: TaskOptions, server: McpServer = createTasksServer(options), auth?: AuthInfo) {
   const [a, b] = createMemoryTransportPair();
-  await server.connect(a);
+  await server.connect(auth ? authenticated(a, auth) : a);
   const peer = new Peer();
   await peer.connect(b);
   const call = (name: string, args: Record<string, unknown> = {}) => peer.request<any>("tools/call", { name, arguments: args, _meta: meta });
@@ -147,6 +169,26 @@ describe("MemoryTaskStore bounds", () => {
     const updated = await store.update("t", (r) => ({ ...r, statusMessage: "x" }));
     assert.equal(updated!.version, 1);
     assert.equal(await store.update("missing", (r) => r), undefined);
+  });
+});
+
+describe("who may see a task", () => {
+  test("a task belongs to its caller's principal: another caller gets -32602 as for an unknown task", async () => {
+    const server = createTasksServer();
+    const alice = await node({}, server, { subject: "alice", issuer: "https://issuer.test", scopes: [] });
+    const bob = await node({}, server, { subject: "bob", issuer: "https://issuer.test", scopes: [] });
+    try {
+      const created = await alice.call("forever");
+      assert.equal((await alice.task("tasks/get", created.taskId)).status, "working");
+      for (const method of ["tasks/get", "tasks/cancel", "tasks/update"]) {
+        await assert.rejects(bob.task(method, created.taskId, method === "tasks/update" ? { inputResponses: {} } : {}), (e: unknown) => e instanceof McpError && e.code === -32602, method);
+      }
+      assert.equal((await alice.task("tasks/get", created.taskId)).status, "working", "bob's cancel changed nothing");
+      await alice.task("tasks/cancel", created.taskId);
+    } finally {
+      await Promise.all([alice.peer.close(), bob.peer.close()]);
+      await server.close();
+    }
   });
 });
 

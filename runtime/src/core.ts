@@ -45,7 +45,7 @@ export { ToolCallError, structuredOf, checkToolResult } from "./client/typed.js"
 export { ToolTask, type TaskWaitOptions } from "./client/tasks.js";
 export { McpClient, getDisplayName, type ClientOptions, type CallOptions, type ElicitationRequest, type LogMessage } from "./client/client.js";
 
-export type { Transport, TransportSink, SendOptions, MessageExtra, AuthInfo } from "./transports/transport.js";
+export type { Transport, TransportSink, SendOptions, MessageExtra, AuthInfo } from "./protocol/transport.js";
 export { createMemoryTransportPair } from "./transports/memory.js";
 
 export * from "./http.js";

@@ -3,7 +3,8 @@
  * for edge runtimes (Cloudflare Workers, Deno, Bun) and fetch-style frameworks (Hono).
  * No node: modules are imported from here.
  */
-export { McpHttpHandler, createHttpHandler, mountHandlers, classify, type HttpHandlerOptions, type MountedHandlers } from "./transports/http/handler.js";
+export { HttpEndpoint, mountHandlers, classify, type HttpEndpointOptions, type HttpGate, type MountedHandlers } from "./transports/http/handler.js";
+export { McpHttpHandler, createHttpHandler, type HttpHandlerOptions } from "./entry/http-handler.js";
 export { MemoryEventStore, type EventStore, type MemoryEventStoreOptions, type StoredMessage } from "./transports/http/event-store.js";
 export { MemorySessionStore, type SessionStore, type SessionRecord, type MemorySessionStoreOptions } from "./transports/http/session-store.js";
 export { fromWebRequest, type IncomingHttp } from "./transports/http/incoming.js";

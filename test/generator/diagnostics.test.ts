@@ -29,7 +29,7 @@ import {
   toFileName,
   toIdentifier,
   toTypeName,
-} from '../../generator/src/model/names.js';
+} from '../../generator/src/naming/names.js';
 import {
   DIAGNOSTIC_CODES,
   didYouMean,

@@ -14,7 +14,7 @@ import http from "node:http";
 import type net from "node:net";
 import { McpClient, McpServer, StreamableHttpClientTransport, type Context, type ElicitationRequest, type ElicitResult } from "../../runtime/src/index.js";
 import { withElicitationDefaults } from "../../runtime/src/client/client.js";
-import { serveHttp } from "../../runtime/src/transports/http/node.js";
+import { serveHttp } from "../../runtime/src/entry/node-http.js";
 import { Inbox } from "./helpers.js";
 
 const clientInfo = { name: "conformance-fixes-test", version: "1.0.0" };

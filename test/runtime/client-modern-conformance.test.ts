@@ -23,7 +23,7 @@ import assert from "node:assert/strict";
 import http from "node:http";
 import type net from "node:net";
 import { McpClient, McpError, McpServer, StreamableHttpClientTransport, connectWithFallback, type AuthProvider } from "../../runtime/src/index.js";
-import { serveHttp } from "../../runtime/src/transports/http/node.js";
+import { serveHttp } from "../../runtime/src/entry/node-http.js";
 import { Inbox } from "./helpers.js";
 
 const clientInfo = { name: "modern-conformance-test", version: "1.0.0" };

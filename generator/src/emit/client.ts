@@ -1,5 +1,5 @@
 import type { Model } from "../model/build.js";
-import { toTypeName } from "../model/names.js";
+import { toTypeName } from "../naming/names.js";
 import { jsdocText, tsString as lit } from "./escape.js";
 
 const doc = (text: unknown) => (typeof text === "string" && text ? [`  /** ${jsdocText(text)} */`] : []);

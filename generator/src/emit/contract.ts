@@ -1,5 +1,5 @@
 import type { Model } from "../model/build.js";
-import { contractTypeName } from "../model/names.js";
+import { contractTypeName } from "../naming/names.js";
 import { jsdocText, tsString } from "./escape.js";
 import { relativeImport } from "./layout.js";
 

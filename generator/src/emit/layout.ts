@@ -1,6 +1,6 @@
 import { posix } from "node:path";
 import type { Model } from "../model/build.js";
-import { contractTypeName } from "../model/names.js";
+import { contractTypeName } from "../naming/names.js";
 import { tsString } from "./escape.js";
 
 /** One function the author writes: its export name, contract type and stub. */

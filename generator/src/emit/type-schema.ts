@@ -1,4 +1,4 @@
-import { toTypeName } from "../model/names.js";
+import { toTypeName } from "../naming/names.js";
 import { setOwn } from "../model/own.js";
 import type { Schema } from "../model/schema-refs.js";
 

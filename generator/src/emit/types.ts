@@ -1,6 +1,6 @@
 import { compile } from "json-schema-to-typescript";
 import type { Model } from "../model/build.js";
-import { toTypeName } from "../model/names.js";
+import { toTypeName } from "../naming/names.js";
 import { setOwn } from "../model/own.js";
 import { relocateSchema, typeRefName, type Schema } from "../model/schema-refs.js";
 import { jsdocText } from "./escape.js";

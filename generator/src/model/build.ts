@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { dirname, resolve as resolvePath } from "node:path";
 import type { Manifest } from "../manifest.js";
 import { parseUriTemplate, templateVariables } from "../validate/checks/uriTemplate.js";
-import { clientMethodName, codeNameOf, completionExportName, derivedTypeName, elicitFormTypeName, toFileName, toIdentifier, toTypeName } from "./names.js";
+import { clientMethodName, codeNameOf, completionExportName, derivedTypeName, elicitFormTypeName, toFileName, toIdentifier, toTypeName } from "../naming/names.js";
 import { setOwn } from "./own.js";
 import { hasPropertyDefaults, resolveWireSchema, typeRefName, type Schema, type TypeTable } from "./schema-refs.js";
 

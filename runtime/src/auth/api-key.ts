@@ -1,4 +1,4 @@
-import type { AuthInfo } from "../transports/transport.js";
+import type { AuthInfo } from "../protocol/transport.js";
 import { envVar, type ApiKeySettings, type TokenVerifier, type VerifyContext } from "./types.js";
 
 export const DEFAULT_API_KEY_HEADER = "x-api-key";

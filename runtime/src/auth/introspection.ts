@@ -1,4 +1,4 @@
-import type { AuthInfo } from "../transports/transport.js";
+import type { AuthInfo } from "../protocol/transport.js";
 import { AuthError, envVar, sameUri, scopesOfClaims, type IntrospectionSettings, type TokenVerifier, type VerifyContext } from "./types.js";
 
 export interface IntrospectionVerifierOptions extends IntrospectionSettings {

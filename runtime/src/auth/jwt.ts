@@ -1,4 +1,4 @@
-import type { AuthInfo } from "../transports/transport.js";
+import type { AuthInfo } from "../protocol/transport.js";
 import { IssuerMetadataCache } from "./discovery.js";
 import { AuthError, sameUri, scopesOfClaims, withSlashVariants, type JwtSettings, type TokenVerifier, type VerifyContext } from "./types.js";
 

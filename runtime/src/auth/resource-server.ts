@@ -3,7 +3,7 @@ import { INSUFFICIENT_SCOPE, allScopes, holds, itemScopes } from "../server/scop
 import { requestHost, requestProto } from "../transports/http/guards.js";
 import type { IncomingHttp } from "../transports/http/incoming.js";
 import { emptyResponse, httpError, jsonResponse, type HeaderMap } from "../transports/http/responses.js";
-import type { AuthInfo } from "../transports/transport.js";
+import type { AuthInfo } from "../protocol/transport.js";
 import { ApiKeyVerifier } from "./api-key.js";
 import { IntrospectionVerifier } from "./introspection.js";
 import { JwtVerifier } from "./jwt.js";

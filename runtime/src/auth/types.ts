@@ -1,5 +1,5 @@
 import type { IncomingHttp } from "../transports/http/incoming.js";
-import type { AuthInfo } from "../transports/transport.js";
+import type { AuthInfo } from "../protocol/transport.js";
 
 /** What a verifier knows about the request besides the token. */
 export interface VerifyContext {
@@ -159,3 +159,8 @@ export const withSlashVariants = (uris: string[]): string[] => {
   }
   return [...out];
 };
+
+// `ServerOptions.auth` takes all of these (see ServerAuthSettings in server/server.ts).
+declare module "../server/server.js" {
+  interface ServerAuthSettings extends AuthOptions {}
+}

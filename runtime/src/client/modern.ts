@@ -18,10 +18,10 @@ import {
   type Tool,
 } from "../protocol/types.js";
 import { MODERN_PROTOCOL_VERSIONS, isModernVersion } from "../protocol/versions.js";
-import type { ClientOptions, ElicitationRequest } from "./client.js";
+import type { ClientOptions, ElicitationRequest, ProtocolEra } from "./options.js";
 
 /** Which era a client speaks: "legacy" (initialize), "modern" (2026-07-28 only), "auto" (probe, fall back). */
-export type ProtocolEra = "legacy" | "auto" | "modern";
+export type { ProtocolEra };
 
 /** The `_meta` every 2026-07-28 request carries. */
 export function envelope(version: string, capabilities: ClientCapabilities, info: Implementation, logLevel?: LoggingLevel): Record<string, unknown> {

@@ -6,7 +6,7 @@ import {
   type JsonRpcResponse,
   type RequestId,
 } from "./jsonrpc.js";
-import type { MessageExtra, Transport, TransportSink } from "../transports/transport.js";
+import type { MessageExtra, Transport, TransportSink } from "./transport.js";
 
 /** What a request handler gets besides its params. */
 export interface IncomingRequest {

@@ -13,10 +13,10 @@ import type {
 } from "../protocol/types.js";
 import { LOGGING_LEVELS } from "../protocol/types.js";
 import type { InputRequest } from "../protocol/types.js";
-import type { AuthInfo } from "../transports/transport.js";
+import type { AuthInfo } from "../protocol/transport.js";
 import { fairly } from "./fair-share.js";
 import { missingCapability, missingCapabilityError, type InputRound } from "./input-required.js";
-import type { TaskControl } from "./task-call.js";
+import type { TaskControl } from "./task-types.js";
 import type { ServerSession } from "./session.js";
 
 /** Most requests to the client (elicitation, sampling, roots) awaiting an answer in one session. */

@@ -15,7 +15,7 @@ import type {
 } from "../protocol/types.js";
 import type { Context } from "./context.js";
 import type { ValidateFn } from "./validation.js";
-import type { ToolTaskOptions } from "./tasks.js";
+import type { ToolTaskOptions } from "./task-types.js";
 
 type MaybePromise<T> = T | Promise<T>;
 

@@ -32,7 +32,7 @@ import { listen } from "./subscriptions.js";
 import { methodTable } from "./method-table.js";
 import { TASK_METHODS } from "../protocol/tasks.js";
 import { prepareTaskCall } from "./task-call.js";
-import { serveTaskMethod, withTasksExtension } from "./tasks.js";
+import { currentTasks, serveTaskMethod, withTasksExtension } from "./tasks.js";
 
 /** What a 2026-07-28 request says about its client, from its `_meta`. */
 export interface ModernEnvelope {
@@ -196,13 +196,13 @@ export async function dispatchModern(session: ServerSession, params: Record<stri
   if (!raw && needs && caps[needs] === undefined) throw new McpError(ErrorCode.MethodNotFound, `Method not found: ${method} (the server has no ${needs})`);
 
   if (method === "server/discover" && !raw) return finish(server, method, params, discover(server, caps));
-  if (method === "subscriptions/listen" && !raw) return finish(server, method, params, await listen(view, params, req, caps));
+  if (method === "subscriptions/listen" && !raw) return finish(server, method, params, await listen(view, params, req, caps, (ids, owner) => currentTasks(server, ids, owner)));
 
   // Per-item scopes, for an authenticated caller (as in the session era).
   const auth = req.extra?.authInfo;
   if (auth && !raw) checkItemScopes(server, method, params, auth);
   // A tool that may run as a task (tasks extension): its handler sees the task's signal.
-  const taskCall = method === "tools/call" && !raw ? prepareTaskCall(view, env, params, req) : undefined;
+  const taskCall = method === "tools/call" && !raw ? prepareTaskCall(server, env.clientCapabilities, params, req) : undefined;
   const callReq = taskCall?.req ?? req;
   const ctx = new Context<any>(view, callReq);
   let round: InputRound | undefined;

@@ -1,5 +1,5 @@
 import { McpError } from "../protocol/jsonrpc.js";
-import type { AuthInfo } from "../transports/transport.js";
+import type { AuthInfo } from "../protocol/transport.js";
 import type { McpServer } from "./server.js";
 
 /**

@@ -1,7 +1,5 @@
-import type { AuthOptions } from "../auth/types.js";
 import type { Implementation, ServerCapabilities } from "../protocol/types.js";
-import type { ServeHttpOptions } from "../transports/http/node.js";
-import type { Transport } from "../transports/transport.js";
+import type { Transport } from "../protocol/transport.js";
 import type { Context } from "./context.js";
 import type {
   CompletionHandler,
@@ -13,7 +11,7 @@ import type {
 import type { CacheOptions } from "./modern.js";
 import { Registry, type Registered } from "./registry.js";
 import type { RequestStateOptions } from "./request-state.js";
-import type { TaskOptions } from "./tasks.js";
+import type { TaskOptions } from "./task-types.js";
 import { SubscriptionHub } from "./subscriptions.js";
 import { ServerSession } from "./session.js";
 import { fairly } from "./fair-share.js";
@@ -58,14 +56,14 @@ export interface ServerOptions<App = unknown, Items extends ItemHandles = ItemHa
   capabilities?: ServerCapabilities;
   lifespan?: Lifespan<App, Items>;
   /** Defaults for `--http` (the manifest's `http:`); command-line flags override them. */
-  http?: ServeHttpOptions;
+  http?: ServerHttpDefaults;
   /**
    * Protects the server wherever it is served over HTTP (the manifest's `auth:`): every
    * HTTP handler made for it checks tokens, unless given its own `auth` (or `false`).
    * Lists hide items whose `scopes` an authenticated caller lacks unless
    * `hideUnauthorized: false`. Not used on stdio.
    */
-  auth?: AuthOptions | false;
+  auth?: ServerAuthSettings | false;
   /** Cache hints (`ttlMs`, `cacheScope`) of 2026-07-28 lists, reads and discovery (default: 0 ms, private). */
   cache?: CacheOptions;
   /** How 2026-07-28 input-required round trips seal their `requestState` (secret, lifetime). */
@@ -74,6 +72,20 @@ export interface ServerOptions<App = unknown, Items extends ItemHandles = ItemHa
   tasks?: TaskOptions;
   /** Errors with no one to answer (a handler crash behind a -32603, a failed send). */
   onerror?: (error: Error) => void;
+}
+
+/*
+ * Settings the server carries for the layers above it. The server layer declares them as
+ * extension points and never imports those layers: the auth layer (auth/types.ts) and the
+ * node entry (entry/node-http.ts) widen them to their full option types by declaration
+ * merging, so authors still get every field typed and checked.
+ */
+/** The manifest's `http:` defaults for `--http` (all of `ServeHttpOptions`). */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface ServerHttpDefaults {}
+/** The manifest's `auth:` (all of `AuthOptions`); lists read `hideUnauthorized`. */
+export interface ServerAuthSettings {
+  hideUnauthorized?: boolean;
 }
 
 /** @internal Runtime state kept beside each tool definition. */

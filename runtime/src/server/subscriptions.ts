@@ -13,7 +13,7 @@ import { invalidParams } from "../protocol/jsonrpc.js";
 import { META, type ServerCapabilities, type SubscriptionFilter } from "../protocol/types.js";
 import { TASK_NOTIFICATION, declaresTasks, type DetailedTask } from "../protocol/tasks.js";
 import { canSubscribe } from "./resources.js";
-import { currentTasks, principalOf, tasksExtensionRequired } from "./tasks.js";
+import { principalOf, tasksExtensionRequired } from "./task-types.js";
 import type { ServerSession } from "./session.js";
 
 /** Most task ids one listen stream may follow. */
@@ -113,7 +113,16 @@ function honour(view: ServerSession, filter: SubscriptionFilter, caps: ServerCap
 }
 
 /** Serves one subscriptions/listen request until it is cancelled or the server closes. */
-export async function listen(view: ServerSession, params: Record<string, unknown>, req: IncomingRequest, caps: ServerCapabilities): Promise<Record<string, unknown>> {
+/** The followed tasks' current state (tasks extension), for a new listen stream. */
+export type CurrentTasks = (ids: readonly string[], owner: string | undefined) => Promise<DetailedTask[]>;
+
+export async function listen(
+  view: ServerSession,
+  params: Record<string, unknown>,
+  req: IncomingRequest,
+  caps: ServerCapabilities,
+  currentTasks?: CurrentTasks,
+): Promise<Record<string, unknown>> {
   const filter = honour(view, readFilter(params.notifications), caps);
   const id = req.id;
   const tag = { [META.subscriptionId]: id };
@@ -141,9 +150,9 @@ export async function listen(view: ServerSession, params: Record<string, unknown
     };
     signal.addEventListener("abort", onAbort, { once: true });
     // Followed tasks: their state now, so a client never waits for the next change to learn it.
-    if (filter.taskIds && filter.taskIds.length > 0) {
+    if (currentTasks && filter.taskIds && filter.taskIds.length > 0) {
       const owner = principalOf(req.extra?.authInfo);
-      void currentTasks(view.server, filter.taskIds, owner).then(
+      void currentTasks(filter.taskIds, owner).then(
         (tasks) => {
           for (const t of tasks) view.server.listeners.taskChanged(owner, t);
         },

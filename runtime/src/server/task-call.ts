@@ -12,22 +12,12 @@
 import type { IncomingRequest } from "../protocol/engine.js";
 import { declaresTasks, type CreateTaskResult } from "../protocol/tasks.js";
 import type { InputRequest } from "../protocol/types.js";
+import type { ClientCapabilities } from "../protocol/types.js";
 import type { Context } from "./context.js";
 import { InputRound } from "./input-required.js";
-import type { ModernEnvelope } from "./modern.js";
-import type { ServerSession } from "./session.js";
-import { principalOf, tasksExtensionRequired, tasksOf, type TaskRun, type ToolTaskOptions } from "./tasks.js";
-
-/** What `ctx.startTask()`, `ctx.status()` and `ctx.taskId` reach in a call that may become a task. */
-export interface TaskControl {
-  /** Whether the task has started (the request was answered with it). */
-  readonly started: boolean;
-  readonly taskId: string | undefined;
-  /** Starts the task (once; later calls return the same promise). */
-  start(): Promise<void>;
-  /** Sets the task's status message (nothing before the task starts). */
-  status(message: string): Promise<void>;
-}
+import type { McpServer } from "./server.js";
+import { tasksOf, type TaskRun } from "./tasks.js";
+import { principalOf, tasksExtensionRequired, type TaskControl, type ToolTaskOptions } from "./task-types.js";
 
 /** The inputs of a running task: asked in `inputRequests`, answered through tasks/update (no re-runs). */
 class TaskInputRound extends InputRound {
@@ -52,12 +42,12 @@ export interface TaskCall {
  * The task side of a 2026-07-28 tools/call, or undefined when it runs as a plain call.
  * -32021 for a tool that runs only as a task, called without the extension.
  */
-export function prepareTaskCall(view: ServerSession, env: ModernEnvelope, params: Record<string, unknown>, req: IncomingRequest): TaskCall | undefined {
+export function prepareTaskCall(server: McpServer<any>, clientCapabilities: ClientCapabilities, params: Record<string, unknown>, req: IncomingRequest): TaskCall | undefined {
   const name = params.name;
   if (typeof name !== "string") return undefined;
-  const options: ToolTaskOptions | undefined = view.server.tools.get(name)?.def.task;
+  const options: ToolTaskOptions | undefined = server.tools.get(name)?.def.task;
   if (!options) return undefined;
-  if (!declaresTasks(env.clientCapabilities)) {
+  if (!declaresTasks(clientCapabilities)) {
     if (options.support === "required") throw tasksExtensionRequired(`tool '${name}', which runs only as a task,`);
     return undefined;
   }
@@ -73,7 +63,7 @@ export function prepareTaskCall(view: ServerSession, env: ModernEnvelope, params
   return {
     req: taskReq,
     async run(ctx, invoke) {
-      const service = tasksOf(view.server);
+      const service = tasksOf(server);
       let task: TaskRun | undefined;
       let starting: Promise<void> | undefined;
       let announce!: () => void;
@@ -118,7 +108,7 @@ export function prepareTaskCall(view: ServerSession, env: ModernEnvelope, params
             (value) => run.complete(value),
             (error: unknown) => run.fail(error),
           )
-          .catch((error: unknown) => view.server.options.onerror?.(error instanceof Error ? error : new Error(String(error))));
+          .catch((error: unknown) => server.options.onerror?.(error instanceof Error ? error : new Error(String(error))));
         return { created: run.createResult() };
       }
       req.signal.removeEventListener("abort", onRequestAbort);

@@ -14,55 +14,19 @@ import {
   type DetailedTask,
   type TaskError,
 } from "../protocol/tasks.js";
-import type { AuthInfo } from "../transports/transport.js";
-import { checkAnswer, checkInputResponses, missingCapabilityError } from "./input-required.js";
+import type { AuthInfo } from "../protocol/transport.js";
+import { checkAnswer, checkInputResponses } from "./input-required.js";
 import type { McpServer } from "./server.js";
 import { MemoryTaskStore, type TaskRecord, type TaskStore } from "./task-store.js";
+import { principalOf, tasksExtensionRequired, type TaskOptions, type ToolTaskOptions } from "./task-types.js";
 
-/** How a tool runs as a task (the manifest's `task:`). */
-export interface ToolTaskOptions {
-  /** `optional`: a task for clients that declare the extension, else a plain call; `required`: clients without it get -32021. */
-  support: "optional" | "required";
-  /** Lifetime of its tasks from creation (default: the server's, 1 hour); null for unlimited. */
-  ttlMs?: number | null;
-  /** Suggested polling interval (default: the server's, 1000 ms). */
-  pollIntervalMs?: number;
-  /**
-   * `call` (default): the task starts before the handler runs. `handler`: the handler runs in
-   * the request (input-required rounds are MRTR retries) until it calls `ctx.startTask()`.
-   */
-  start?: "call" | "handler";
-}
-
-/** Server-wide task settings (`ServerOptions.tasks`). */
-export interface TaskOptions {
-  /** Where tasks live (default: a MemoryTaskStore). */
-  store?: TaskStore;
-  /** Default lifetime of a task (default 3 600 000 ms); null for unlimited. */
-  ttlMs?: number | null;
-  /** Default polling interval (default 1000 ms). */
-  pollIntervalMs?: number;
-  /** How long a runner's lease holds without renewal (default 30 000 ms; renewed every third of it). */
-  leaseMs?: number;
-  /** The clock (epoch ms); tests inject one. */
-  now?: () => number;
-}
+export { principalOf, tasksExtensionRequired, type TaskControl, type TaskOptions, type ToolTaskOptions } from "./task-types.js";
 
 export const DEFAULT_TASK_TTL_MS = 3_600_000;
 export const DEFAULT_POLL_INTERVAL_MS = 1000;
 export const DEFAULT_LEASE_MS = 30_000;
 /** Longest task id looked up (ids made here are 36-character UUIDs; a store may make its own). */
 export const MAX_TASK_ID_LENGTH = 256;
-
-/** The caller a task belongs to: its auth principal, or undefined (anyone holding the unguessable id). */
-export function principalOf(auth: AuthInfo | undefined): string | undefined {
-  return auth ? `${auth.issuer ?? ""}|${auth.subject ?? ""}|${auth.clientId ?? ""}` : undefined;
-}
-
-/** -32021 naming the extension. */
-export function tasksExtensionRequired(what: string): McpError {
-  return missingCapabilityError({ extensions: { [TASKS_EXTENSION]: {} } }, what);
-}
 
 const unknownTask = (taskId: string) => invalidParams(`Failed to retrieve task: Task not found (${taskId})`, { taskId });
 

@@ -4,7 +4,7 @@ import type { InitializeResult } from "../protocol/types.js";
 import type { McpHeaderDeclaration } from "../protocol/mcp-headers.js";
 import { StreamableHttpClientTransport, jsonRpcErrorIn, type HttpErrorData, type StreamableHttpClientOptions } from "./http-client.js";
 import { SseClientTransport, type SseClientOptions } from "./legacy-sse-client.js";
-import type { Transport, TransportSink } from "./transport.js";
+import type { Transport, TransportSink } from "../protocol/transport.js";
 
 export interface ConnectHttpOptions extends StreamableHttpClientOptions {
   /** Options for the legacy transport if it is used (default: `headers`, `fetch` and `onerror` from above). */

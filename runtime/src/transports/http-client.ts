@@ -1,6 +1,6 @@
 import { ErrorCode, McpError, type JsonRpcMessage, type RequestId } from "../protocol/jsonrpc.js";
 import { SseParser, pumpSse, type SseEvent } from "./sse-parser.js";
-import type { Transport, TransportSink } from "./transport.js";
+import type { Transport, TransportSink } from "../protocol/transport.js";
 import type { AuthProvider } from "../client/oauth/provider.js";
 import { paramHeaders, type McpHeaderDeclaration } from "../protocol/mcp-headers.js";
 import { META } from "../protocol/types.js";

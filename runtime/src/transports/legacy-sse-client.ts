@@ -1,7 +1,7 @@
 import { ErrorCode, McpError, type JsonRpcMessage } from "../protocol/jsonrpc.js";
 import { buildHeaders, deliverJson, errorText, failureFor, mediaType, requestIdsOf, type HeadersOption, type HttpErrorData } from "./http-client.js";
 import { SseParser, pumpSse } from "./sse-parser.js";
-import type { Transport, TransportSink } from "./transport.js";
+import type { Transport, TransportSink } from "../protocol/transport.js";
 
 /*
  * Client side of the deprecated HTTP+SSE transport (protocol 2024-11-05): one GET

@@ -1,4 +1,4 @@
-import type { TransportSink } from "./transport.js";
+import type { TransportSink } from "../protocol/transport.js";
 
 const NEWLINE = 0x0a;
 

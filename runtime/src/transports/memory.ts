@@ -1,5 +1,5 @@
 import type { JsonRpcMessage } from "../protocol/jsonrpc.js";
-import type { Transport, TransportSink } from "./transport.js";
+import type { Transport, TransportSink } from "../protocol/transport.js";
 
 /**
  * Two linked in-process transports, for tests. Messages are serialized through JSON

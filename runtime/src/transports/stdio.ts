@@ -2,7 +2,7 @@ import type { ChildProcess } from "node:child_process";
 import type { Readable, Writable } from "node:stream";
 import type { JsonRpcMessage } from "../protocol/jsonrpc.js";
 import { LineReader } from "./line-reader.js";
-import { MIN_BUFFERED_BYTES, type Transport, type TransportSink } from "./transport.js";
+import { MIN_BUFFERED_BYTES, type Transport, type TransportSink } from "../protocol/transport.js";
 
 /** Default frame limit: generous for embedded files, small enough to refuse abuse. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;

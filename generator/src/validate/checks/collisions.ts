@@ -1,5 +1,5 @@
 import type { JsonPath } from '../../load/index.js';
-import { clientMethodName, codeNameOf, completionExportName, derivedTypeName, elicitFormTypeName, toFileName, toIdentifier, toTypeName } from '../../model/names.js';
+import { clientMethodName, codeNameOf, completionExportName, derivedTypeName, elicitFormTypeName, toFileName, toIdentifier, toTypeName } from '../../naming/names.js';
 import { entriesOf, isRecord } from '../guards.js';
 import type { CheckContext } from './context.js';
 import { parseUriTemplate } from './uriTemplate.js';

@@ -1,10 +1,8 @@
-import { ProtectedResource } from "../../auth/resource-server.js";
-import type { AuthOptions } from "../../auth/types.js";
 import { ErrorCode, type RequestId } from "../../protocol/jsonrpc.js";
 import { DEFAULT_NEGOTIATED_VERSION, LATEST_SESSION_VERSION, isSupportedVersion, SESSION_PROTOCOL_VERSIONS } from "../../protocol/versions.js";
 import type { McpServer } from "../../server/server.js";
 import type { ServerSession } from "../../server/session.js";
-import type { AuthInfo, MessageExtra } from "../transport.js";
+import type { AuthInfo, MessageExtra } from "../../protocol/transport.js";
 import { MemoryEventStore, type EventStore, type MemoryEventStoreOptions } from "./event-store.js";
 import { accepts, checkHostAndOrigin, corsHeaders, isJsonContentType, preflightHeaders, type GuardOptions } from "./guards.js";
 import { OVER_BUDGET, TOO_LARGE, fromWebRequest, type IncomingHttp } from "./incoming.js";
@@ -14,7 +12,21 @@ import { ModernHttp, isModernNonPost, isModernPost } from "./modern-http.js";
 import { MemorySessionStore, type SessionRecord, type SessionStore } from "./session-store.js";
 import { SessionTransport, type Classified } from "./session-transport.js";
 
-export interface HttpHandlerOptions extends GuardOptions {
+/**
+ * What guards an endpoint when callers must authenticate (OAuth protected resource, token
+ * and scope checks). The auth layer implements it; the endpoint only calls it.
+ */
+export interface HttpGate {
+  /** Whether a path is the gate's own (its metadata documents). */
+  serves(path: string): boolean;
+  metadataResponse(req: IncomingHttp): Response;
+  /** The caller's identity, or the refusal (401/403) to send. */
+  authenticate(req: IncomingHttp): Promise<AuthInfo | Response>;
+  /** A refusal when the body names an item whose scopes the caller lacks. */
+  checkItems(body: unknown, auth: AuthInfo, req: IncomingHttp): Response | undefined;
+}
+
+export interface HttpEndpointOptions extends GuardOptions {
   /** The endpoint's path (default `/mcp`). Other paths get 404, so handlers can be mounted side by side. */
   path?: string;
   /** true (default): sessions with `Mcp-Session-Id`; false: stateless, a fresh session per request. */
@@ -60,11 +72,8 @@ export interface HttpHandlerOptions extends GuardOptions {
    * (seen by handlers as `ctx.auth`), or a Response (such as a 401) to refuse it.
    */
   authenticate?: (request: IncomingHttp) => AuthInfo | Response | undefined | Promise<AuthInfo | Response | undefined>;
-  /**
-   * OAuth protection (protected resource metadata, token and scope checks); defaults to
-   * the server's `auth` option unless `authenticate` is given. `false` turns it off.
-   */
-  auth?: AuthOptions | false;
+  /** @internal Built by `McpHttpHandler` from the `auth` option (see entry/http-handler.ts). */
+  gate?: HttpGate;
   onerror?: (error: Error) => void;
 }
 
@@ -77,8 +86,11 @@ interface LiveSession {
   lastActive: number;
 }
 
+/** Where the endpoint answers unless told otherwise. */
+export const DEFAULT_ENDPOINT_PATH = "/mcp";
+
 const DEFAULTS = {
-  path: "/mcp",
+  path: DEFAULT_ENDPOINT_PATH,
   maxBodyBytes: 4 * 1024 * 1024,
   maxBufferedBodyBytes: 64 * 1024 * 1024,
   sessionTtlMs: 30 * 60_000,
@@ -91,9 +103,10 @@ const DEFAULTS = {
 
 /**
  * Streamable HTTP for one McpServer, written against Web `Request`/`Response` so the
- * same code serves node:http, Express, Hono, Bun, Deno and Cloudflare Workers.
+ * same code serves node:http, Express, Hono, Bun, Deno and Cloudflare Workers. Authors
+ * use `McpHttpHandler`, which adds the `auth` option on top.
  */
-export class McpHttpHandler {
+export class HttpEndpoint {
   readonly path: string;
   private readonly live = new Map<string, LiveSession>();
   /** Stateless sessions serving one request each. */
@@ -102,7 +115,7 @@ export class McpHttpHandler {
   private readonly sessionStore: SessionStore;
   private readonly legacy?: LegacySseEndpoint;
   /** Token checks and metadata, when auth is configured. */
-  readonly protectedResource?: ProtectedResource;
+  readonly gate?: HttpGate;
   private readonly onerror: (error: Error) => void;
   private sweeper?: ReturnType<typeof setInterval>;
   /** Bytes reserved by bodies being read now (see maxBufferedBodyBytes). */
@@ -113,10 +126,10 @@ export class McpHttpHandler {
 
   constructor(
     readonly server: McpServer<any>,
-    readonly options: HttpHandlerOptions = {},
+    readonly options: HttpEndpointOptions = {},
   ) {
     this.path = options.path ?? DEFAULTS.path;
-    this.onerror = options.onerror ?? server.options.onerror ?? ((e) => console.error(`[mcp] ${e.stack ?? e.message}`));
+    this.onerror = endpointOnError(server, options);
     if (this.stateful) {
       this.eventStore = options.eventStore === false ? undefined : (options.eventStore ?? new MemoryEventStore(options.eventStoreLimits));
       // Records are small: keeping many more than live sessions lets evicted ones resume.
@@ -124,9 +137,7 @@ export class McpHttpHandler {
     } else {
       this.sessionStore = options.sessionStore ?? new MemorySessionStore({ maxRecords: 1 });
     }
-    if (options.auth && options.authenticate) throw new Error("HttpHandlerOptions: give either auth or authenticate, not both");
-    const auth = options.auth ?? (options.authenticate ? undefined : server.options.auth);
-    if (auth) this.protectedResource = new ProtectedResource(server, auth, { path: this.path, trustProxy: options.trustProxy }, this.onerror);
+    this.gate = options.gate;
     this.modern = new ModernHttp(server, {
       json: options.json,
       keepAliveMs: options.keepAliveMs ?? DEFAULTS.keepAliveMs,
@@ -134,10 +145,10 @@ export class McpHttpHandler {
       onerror: this.onerror,
     });
     if (options.legacySse) {
-      const pr = this.protectedResource;
+      const gate = this.gate;
       // With auth, a legacy session is bound to its opener and every POST gets the per-item scope check.
       const legacyAuth: LegacyAuth | undefined = this.bindsSessions
-        ? { ownerOf, checkItems: (body, auth, req) => (pr && auth ? pr.checkItems(body, auth, req) : undefined) }
+        ? { ownerOf, checkItems: (body, auth, req) => (gate && auth ? gate.checkItems(body, auth, req) : undefined) }
         : undefined;
       const limits = { maxBufferedBytes: options.maxBufferedBytes ?? DEFAULTS.maxBufferedBytes, maxUnreadBytes: options.maxUnreadBytes ?? DEFAULTS.maxUnreadBytes };
       this.legacy = new LegacySseEndpoint(server, legacyPaths(this.path, options.legacySse), this.onerror, options.keepAliveMs ?? DEFAULTS.keepAliveMs, limits, this.readBody, legacyAuth);
@@ -182,7 +193,7 @@ export class McpHttpHandler {
 
   /** Sessions belong to whoever opened them when callers are identified (auth, or `authenticate`). */
   private get bindsSessions(): boolean {
-    return this.protectedResource !== undefined || this.options.authenticate !== undefined;
+    return this.gate !== undefined || this.options.authenticate !== undefined;
   }
 
   private get stateful(): boolean {
@@ -198,7 +209,7 @@ export class McpHttpHandler {
   /** Whether a request path is served here (the endpoint, the legacy SSE paths, or the auth metadata). */
   serves(path: string): boolean {
     const p = pathOnly(path);
-    return p === this.path || this.legacy?.serves(p) === true || this.protectedResource?.serves(p) === true;
+    return p === this.path || this.legacy?.serves(p) === true || this.gate?.serves(p) === true;
   }
 
   /** Live sessions (Streamable HTTP and legacy SSE). */
@@ -216,11 +227,11 @@ export class McpHttpHandler {
    */
   async serve(req: IncomingHttp): Promise<Response> {
     const path = pathOnly(req.path);
-    if (this.protectedResource?.serves(path)) {
+    if (this.gate?.serves(path)) {
       // The metadata names this server (its `resource` may come from the Host header):
       // the same DNS-rebinding guard as the endpoint, so a foreign Host is never echoed.
       const refused = checkHostAndOrigin(req, this.options);
-      return refused ? httpError(403, -32000, refused) : this.protectedResource.metadataResponse(req);
+      return refused ? httpError(403, -32000, refused) : this.gate.metadataResponse(req);
     }
     if (path !== this.path && !this.legacy?.serves(path)) return httpError(404, -32000, `Not Found: ${path}`);
     const cors = corsHeaders(req, this.options) ?? {};
@@ -232,8 +243,8 @@ export class McpHttpHandler {
     if (forbidden) return httpError(403, -32000, forbidden, cors);
     if (this.closing) return httpError(503, -32000, "Service Unavailable: the server is shutting down", { ...cors, "retry-after": "5" });
     let authInfo: AuthInfo | undefined;
-    if (this.protectedResource) {
-      const outcome = await this.protectedResource.authenticate(req);
+    if (this.gate) {
+      const outcome = await this.gate.authenticate(req);
       if (outcome instanceof Response) return withHeaders(outcome, cors);
       authInfo = outcome;
     } else if (this.options.authenticate) {
@@ -275,8 +286,8 @@ export class McpHttpHandler {
     if (typeof classified === "string") return httpError(400, ErrorCode.InvalidRequest, `Invalid Request: ${classified}`, cors);
     const init = isInitialize(body);
     if (init && classified.batch) return httpError(400, ErrorCode.InvalidRequest, "Invalid Request: initialize must not be part of a batch", cors);
-    if (this.protectedResource && extra.authInfo) {
-      const denied = this.protectedResource.checkItems(body, extra.authInfo, req);
+    if (this.gate && extra.authInfo) {
+      const denied = this.gate.checkItems(body, extra.authInfo, req);
       if (denied) return withHeaders(denied, cors);
     }
     // The 2026-07-28 era is chosen per request, whatever this endpoint's session mode.
@@ -508,9 +519,9 @@ export class McpHttpHandler {
   }
 }
 
-/** Builds the Streamable HTTP handler for a server. */
-export function createHttpHandler(server: McpServer<any>, options: HttpHandlerOptions = {}): McpHttpHandler {
-  return new McpHttpHandler(server, options);
+/** Where an endpoint's errors go when nobody answers for them. */
+export function endpointOnError(server: McpServer<any>, options: { onerror?: (error: Error) => void }): (error: Error) => void {
+  return options.onerror ?? server.options.onerror ?? ((e) => console.error(`[mcp] ${e.stack ?? e.message}`));
 }
 
 /**
@@ -525,7 +536,7 @@ export interface MountedHandlers {
   close(options?: { timeoutMs?: number }): Promise<void>;
 }
 
-export function mountHandlers(...handlers: McpHttpHandler[]): MountedHandlers {
+export function mountHandlers(...handlers: HttpEndpoint[]): MountedHandlers {
   const handle = (req: IncomingHttp) => {
     const h = handlers.find((x) => x.serves(req.path));
     return h ? h.handle(req) : Promise.resolve(httpError(404, -32000, `Not Found: ${pathOnly(req.path)}`));

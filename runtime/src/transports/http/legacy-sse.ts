@@ -1,7 +1,7 @@
 import type { JsonRpcMessage } from "../../protocol/jsonrpc.js";
 import type { McpServer } from "../../server/server.js";
 import type { ServerSession } from "../../server/session.js";
-import type { AuthInfo, MessageExtra, Transport, TransportSink } from "../transport.js";
+import type { AuthInfo, MessageExtra, Transport, TransportSink } from "../../protocol/transport.js";
 import { accepts } from "./guards.js";
 import type { IncomingHttp } from "./incoming.js";
 import { emptyResponse, httpError, sseResponse, type HeaderMap } from "./responses.js";

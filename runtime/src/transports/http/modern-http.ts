@@ -16,7 +16,7 @@ import { isModernVersion, isSupportedVersion } from "../../protocol/versions.js"
 import { checkEnvelopePresent, unsupportedVersion } from "../../server/modern.js";
 import type { McpServer, ToolEntry } from "../../server/server.js";
 import type { ServerSession } from "../../server/session.js";
-import type { MessageExtra, SendOptions, Transport, TransportSink } from "../transport.js";
+import type { MessageExtra, SendOptions, Transport, TransportSink } from "../../protocol/transport.js";
 import type { IncomingHttp } from "./incoming.js";
 import { emptyResponse, jsonResponse, sseResponse, type HeaderMap } from "./responses.js";
 import { SSE_HEADERS, SseWriter, sseEvent } from "./sse.js";

@@ -1,5 +1,5 @@
 import type { JsonRpcMessage, RequestId } from "../../protocol/jsonrpc.js";
-import type { MessageExtra, SendOptions, Transport, TransportSink } from "../transport.js";
+import type { MessageExtra, SendOptions, Transport, TransportSink } from "../../protocol/transport.js";
 import { sessionIdOfStream, streamIdOfEvent, type EventStore, type StoredMessage } from "./event-store.js";
 import { emptyResponse, httpError, jsonResponse, sseResponse, type HeaderMap } from "./responses.js";
 import { SSE_HEADERS, SseWriter, primingEvent, sseEvent, sseEventOfJson, type SseWriterLimits } from "./sse.js";

@@ -1,5 +1,5 @@
 import type { JsonRpcMessage } from "../../protocol/jsonrpc.js";
-import { MIN_BUFFERED_BYTES } from "../transport.js";
+import { MIN_BUFFERED_BYTES } from "../../protocol/transport.js";
 
 const encoder = new TextEncoder();
 

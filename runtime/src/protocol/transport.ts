@@ -1,4 +1,4 @@
-import type { JsonRpcMessage, RequestId } from "../protocol/jsonrpc.js";
+import type { JsonRpcMessage, RequestId } from "./jsonrpc.js";
 
 /**
  * Extra facts a transport knows about an incoming message (HTTP headers, the caller's

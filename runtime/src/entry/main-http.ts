@@ -1,5 +1,5 @@
-import { serveHttp, type ServeHttpOptions } from "../transports/http/node.js";
-import type { McpServer } from "./server.js";
+import { serveHttp, type ServeHttpOptions } from "./node-http.js";
+import type { McpServer } from "../server/server.js";
 
 /** `--http`: serves until SIGINT/SIGTERM, then shuts down gracefully. */
 export async function runHttp(server: McpServer<any>, options: ServeHttpOptions): Promise<void> {

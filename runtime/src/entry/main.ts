@@ -1,7 +1,7 @@
 import { helpText, parseServerArgs, ServerArgsError, usageLine } from "./args.js";
 import { StdioServerTransport, type StdioServerOptions } from "../transports/stdio.js";
-import type { McpServer } from "./server.js";
-import type { ServerSession } from "./session.js";
+import type { McpServer } from "../server/server.js";
+import type { ServerSession } from "../server/session.js";
 
 export interface ServeStdioOptions extends StdioServerOptions {
   /** Exit the process once shut down (default: true when serving the process's own stdio). */

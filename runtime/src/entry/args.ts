@@ -1,4 +1,4 @@
-import type { ServeHttpOptions } from "../transports/http/node.js";
+import type { ServeHttpOptions } from "./node-http.js";
 import type { StdioServerOptions } from "../transports/stdio.js";
 
 /**

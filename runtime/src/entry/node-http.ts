@@ -1,10 +1,11 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { McpServer } from "../../server/server.js";
-import { McpHttpHandler, mountHandlers, type HttpHandlerOptions } from "./handler.js";
-import { OVER_BUDGET, TOO_LARGE, decodeChunks, type IncomingHttp } from "./incoming.js";
-import { sseWriterOf, textBodyOf } from "./responses.js";
-import type { SseWriter } from "./sse.js";
+import { McpServer } from "../server/server.js";
+import { mountHandlers } from "../transports/http/handler.js";
+import { McpHttpHandler, type HttpHandlerOptions } from "./http-handler.js";
+import { OVER_BUDGET, TOO_LARGE, decodeChunks, type IncomingHttp } from "../transports/http/incoming.js";
+import { sseWriterOf, textBodyOf } from "../transports/http/responses.js";
+import type { SseWriter } from "../transports/http/sse.js";
 
 /** Adapts a node:http request; pass `parsedBody` when a framework already read the body. */
 export function fromNodeRequest(req: IncomingMessage, parsedBody?: unknown): IncomingHttp {
@@ -242,4 +243,9 @@ export async function serveHttp(target: McpServer<any> | McpHttpHandler | McpHtt
     process.once("SIGTERM", onSignal);
   }
   return { url: `http://${shownHost}:${port}${handlers[0]!.path}`, port, httpServer, close };
+}
+
+// `ServerOptions.http` takes all of these (see ServerHttpDefaults in server/server.ts).
+declare module "../server/server.js" {
+  interface ServerHttpDefaults extends ServeHttpOptions {}
 }

@@ -139,6 +139,31 @@ describe("task lifetimes with an injected clock", () => {
   });
 });
 
+describe("a task's end", () => {
+  test("a task that completes does not abort its handler's signal (only cancellation and expiry do)", async () => {
+    const store = new MemoryTaskStore();
+    const server = createTasksServer({ store });
+    let signal: AbortSignal | undefined;
+    server.tool({
+      name: "keeps_signal",
+      task: { support: "optional" },
+      handler: (_a, ctx) => {
+        signal = ctx.signal;
+        return "done";
+      },
+    });
+    const n = await node({}, server);
+    try {
+      const created = await n.call("keeps_signal");
+      await recordWhere(store, created.taskId, (r) => r.status === "completed");
+      assert.ok(signal);
+      assert.equal(signal.aborted, false);
+    } finally {
+      await n.close();
+    }
+  });
+});
+
 describe("MemoryTaskStore bounds", () => {
   test("full of running tasks, creation fails with -32603; a finished task makes room", async () => {
     const store = new MemoryTaskStore({ maxTasks: 2 });

@@ -371,6 +371,8 @@ export class TaskRun {
 
   private async end(change: (r: TaskRecord) => TaskRecord): Promise<void> {
     if (this.done) return;
+    // Done before the write: the write's own event must not read as "ended elsewhere" and abort the handler.
+    this.done = true;
     try {
       await this.service.store.update(this.taskId, (r) => (isTerminal(r.status) ? undefined : change(r)));
     } finally {

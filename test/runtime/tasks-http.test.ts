@@ -168,6 +168,36 @@ describe("tasks over Streamable HTTP, raw requests", () => {
     for (const method of ["tasks/result", "tasks/list"]) assert.equal((await send(fx.url, method, { taskId: created.taskId, _meta: meta() })).body.error.code, -32601, method);
   });
 
+  test("hostile params to tasks/* get JSON-RPC errors (never a crash, never a result), and the server keeps serving", async () => {
+    const created = (await call("steps")).body.result;
+    await pollUntil(created.taskId, (t) => t.status === "input_required");
+    const bad: [string, Record<string, unknown>][] = [
+      ["tasks/get", { taskId: null }],
+      ["tasks/get", { taskId: { $gt: "" } }],
+      ["tasks/get", { taskId: ["a"] }],
+      ["tasks/get", { taskId: "" }],
+      ["tasks/cancel", { taskId: 1e308 }],
+      ["tasks/update", { taskId: created.taskId, inputResponses: "yes" }],
+      ["tasks/update", { taskId: created.taskId, inputResponses: [] }],
+      ["tasks/update", { taskId: created.taskId, inputResponses: { go: null } }],
+      ["tasks/update", { taskId: created.taskId, inputResponses: { go: { action: "maybe" } } }],
+    ];
+    for (const [method, params] of bad) {
+      const headers = typeof params.taskId === "string" && params.taskId !== "" ? {} : { "mcp-name": undefined };
+      const r = await send(fx.url, method, { ...params, _meta: meta() }, headers);
+      assert.ok(r.body?.error, `${method} ${JSON.stringify(params)} → ${JSON.stringify(r.body)}`);
+      assert.ok(r.body.error.code === -32602 || r.body.error.code === -32020, `${method}: ${r.body.error.code}`);
+    }
+    // Keys that are not outstanding (prototype names included) are ignored: an ack, nothing polluted, nothing answered.
+    const odd = await task("tasks/update", created.taskId, { inputResponses: JSON.parse('{"__proto__": {"polluted": true}, "constructor": {"action": "accept"}}') });
+    assert.equal(odd.body.result.resultType, "complete");
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+    // Still waiting for its real answer, which still works.
+    assert.equal((await task("tasks/get", created.taskId)).body.result.status, "input_required");
+    await task("tasks/update", created.taskId, { inputResponses: { go: { action: "accept", content: { go: false } } } });
+    assert.equal((await pollUntil(created.taskId, (t) => t.status === "completed")).result.content[0].text, "stopped");
+  });
+
   test("MRTR then task: start: handler asks in the request (input_required), then answers with the task", async () => {
     const r1 = (await call("later")).body.result;
     assert.equal(r1.resultType, "input_required");

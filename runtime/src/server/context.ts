@@ -1,5 +1,5 @@
 import { ErrorCode, McpError, type RequestId } from "../protocol/jsonrpc.js";
-import type { IncomingRequest, RequestOptions } from "../protocol/engine.js";
+import type { IncomingRequest, Peer, RequestOptions } from "../protocol/engine.js";
 import type {
   ClientCapabilities,
   CreateMessageParams,
@@ -14,10 +14,11 @@ import type {
 import { LOGGING_LEVELS } from "../protocol/types.js";
 import type { InputRequest } from "../protocol/types.js";
 import type { AuthInfo } from "../protocol/transport.js";
+import type { Features } from "../protocol/versions.js";
 import { fairly } from "./fair-share.js";
 import { missingCapability, missingCapabilityError, type InputRound } from "./input-required.js";
 import type { TaskControl } from "./task-types.js";
-import type { ServerSession } from "./session.js";
+import type { ModernEnvelope } from "./modern-types.js";
 
 /** Most requests to the client (elicitation, sampling, roots) awaiting an answer in one session. */
 export const MAX_PENDING_CLIENT_REQUESTS = 256;
@@ -45,6 +46,48 @@ export interface InputOptions {
 }
 
 /**
+ * The server behind a context: what handlers reach through `ctx.session.server`.
+ * McpServer implements it (declared here because the server module sits above this one).
+ */
+export interface ContextServer {
+  /** The lifespan's value. */
+  readonly app: unknown;
+  /** Tells every session subscribed to `uri` that it changed. */
+  notifyResourceUpdated(uri: string): Promise<void>;
+}
+
+/**
+ * The session (connection) a request arrived on, as a context and its handler see it:
+ * what Context uses plus the rest of ServerSession's documented members. ServerSession
+ * implements it (the object is one, or a per-request view of one); declared here because
+ * the session module imports this one (it makes a Context per request), so this one
+ * cannot import the session.
+ */
+export interface ContextSession {
+  readonly server: ContextServer;
+  readonly peer: Peer;
+  /** The transport's session id (Streamable HTTP); undefined on stdio. */
+  readonly id: string | undefined;
+  readonly protocolVersion: string;
+  readonly features: Features;
+  readonly clientInfo?: Implementation;
+  readonly clientCapabilities: ClientCapabilities;
+  /** Serving one stateless HTTP request: nothing can be sent to the client outside its reply. */
+  readonly stateless: boolean;
+  /** Set on the per-request view that serves a 2026-07-28 request. */
+  readonly modern?: ModernEnvelope;
+  /** After `initialize`. */
+  readonly initialized: boolean;
+  /** After `notifications/initialized`. */
+  readonly ready: boolean;
+  isSubscribed(uri: string): boolean;
+  sendLog(level: LoggingLevel, data: unknown, logger: string | undefined, relatedRequestId?: RequestId): Promise<void>;
+  readResource(uri: string, ctx: Context<any>): Promise<ReadResourceResult>;
+  /** Closes the connection after in-flight requests finish. */
+  close(): Promise<void>;
+}
+
+/**
  * Everything a handler can do besides computing its result. One is made per request;
  * the typed, per-item variants the generator emits extend it.
  */
@@ -52,7 +95,7 @@ export class Context<App = unknown> {
   /** @internal */
   constructor(
     /** The session (connection) this request arrived on. */
-    readonly session: ServerSession,
+    readonly session: ContextSession,
     private readonly req: IncomingRequest,
   ) {}
 

@@ -26,38 +26,16 @@ import { Context } from "./context.js";
 import { InputRound, checkInputResponses } from "./input-required.js";
 import { RequestStateCodec, hashBinding, requestBindingText } from "./request-state.js";
 import { checkItemScopes } from "./scopes.js";
-import type { McpServer } from "./server.js";
-import type { ServerSession } from "./session.js";
+import type { ServerCatalog } from "./catalog.js";
+import type { HostedSession } from "./host.js";
+import type { CacheOptions, ModernEnvelope } from "./modern-types.js";
 import { listen } from "./subscriptions.js";
 import { methodTable } from "./method-table.js";
 import { TASK_METHODS } from "../protocol/tasks.js";
 import { prepareTaskCall } from "./task-call.js";
 import { currentTasks, serveTaskMethod, withTasksExtension } from "./tasks.js";
 
-/** What a 2026-07-28 request says about its client, from its `_meta`. */
-export interface ModernEnvelope {
-  protocolVersion: string;
-  clientCapabilities: ClientCapabilities;
-  clientInfo?: Implementation;
-  /** The lowest level the client wants `notifications/message` for; none when absent. */
-  logLevel?: LoggingLevel;
-}
-
-/**
- * Cache hints for 2026-07-28 results. Each list (and discovery, and resources/read)
- * takes the most specific of: the resource's own `cache`, the list's entry here, the
- * top-level `ttlMs`/`scope`, the defaults (`ttlMs: 0`, `scope: "private"`: immediately
- * stale, and never shared between authorization contexts).
- */
-export interface CacheOptions extends CacheHint {
-  tools?: CacheHint;
-  prompts?: CacheHint;
-  resources?: CacheHint;
-  resourceTemplates?: CacheHint;
-  /** resources/read, unless the resource or template sets its own. */
-  read?: CacheHint;
-  discover?: CacheHint;
-}
+export type { CacheOptions, ModernEnvelope } from "./modern-types.js";
 
 /** The methods of 2026-07-28 a client may call. Anything else (ping, initialize, logging/setLevel, resources/subscribe...) is -32601. */
 export const MODERN_METHODS: ReadonlySet<string> = new Set([
@@ -159,7 +137,7 @@ export function readEnvelope(params: Record<string, unknown>): ModernEnvelope {
  * A per-request view of a session for a 2026-07-28 request: the session's connection
  * and server, with the request's own revision, capabilities, client and log level.
  */
-export function modernView(session: ServerSession, env: ModernEnvelope): ServerSession {
+export function modernView(session: HostedSession, env: ModernEnvelope): HostedSession {
   const fixed = (value: unknown) => ({ value, writable: true, configurable: true });
   return Object.create(session, {
     modern: fixed(env),
@@ -174,11 +152,11 @@ export function modernView(session: ServerSession, env: ModernEnvelope): ServerS
     // No level in _meta: no notifications/message at all.
     logLevelIndex: fixed(env.logLevel === undefined ? LOGGING_LEVELS.length : LOGGING_LEVELS.indexOf(env.logLevel)),
     capabilitiesCache: fixed(withTasksExtension(session.server, session.server.capabilities())),
-  }) as ServerSession;
+  }) as HostedSession;
 }
 
 /** Serves one 2026-07-28 request on a session (stdio, or an HTTP request's own session). */
-export async function dispatchModern(session: ServerSession, params: Record<string, unknown>, req: IncomingRequest): Promise<unknown> {
+export async function dispatchModern(session: HostedSession, params: Record<string, unknown>, req: IncomingRequest): Promise<unknown> {
   const env = readEnvelope(params);
   const server = session.server;
   const method = req.method;
@@ -268,14 +246,14 @@ function modernError(error: unknown): unknown {
 }
 
 /** The server/discover result (before the common fields). */
-function discover(server: McpServer<any>, caps: ServerCapabilities): DiscoverResult {
+function discover(server: ServerCatalog, caps: ServerCapabilities): DiscoverResult {
   const result: DiscoverResult = { supportedVersions: [...MODERN_PROTOCOL_VERSIONS], capabilities: caps };
   if (server.options.instructions !== undefined) result.instructions = server.options.instructions;
   return result;
 }
 
 /** Adds what every 2026-07-28 result carries: resultType, serverInfo, and cache hints where required. */
-function finish(server: McpServer<any>, method: string, params: Record<string, unknown>, result: unknown): Record<string, unknown> {
+function finish(server: ServerCatalog, method: string, params: Record<string, unknown>, result: unknown): Record<string, unknown> {
   const r: Record<string, unknown> = { ...((result ?? {}) as Record<string, unknown>) };
   if (typeof r.resultType !== "string") r.resultType = "complete";
   const meta = r._meta && typeof r._meta === "object" ? (r._meta as Record<string, unknown>) : {};
@@ -290,7 +268,7 @@ function finish(server: McpServer<any>, method: string, params: Record<string, u
 }
 
 /** The cache hint of a result: the resource's own, the list's, the server's, the defaults. */
-export function cacheHint(server: McpServer<any>, list: keyof CacheOptions, uri?: unknown): { ttlMs: number; scope: CacheScope } {
+export function cacheHint(server: ServerCatalog, list: keyof CacheOptions, uri?: unknown): { ttlMs: number; scope: CacheScope } {
   const options = server.options.cache ?? {};
   const own = typeof uri === "string" ? resourceCache(server, uri) : undefined;
   const forList = options[list] as CacheHint | undefined;
@@ -301,17 +279,17 @@ export function cacheHint(server: McpServer<any>, list: keyof CacheOptions, uri?
   };
 }
 
-function resourceCache(server: McpServer<any>, uri: string): CacheHint | undefined {
+function resourceCache(server: ServerCatalog, uri: string): CacheHint | undefined {
   const fixed = server.resources.get(uri);
   if (fixed) return fixed.cache;
   for (const t of server.templates.enabledDefs()) if (t.template.match(uri)) return t.def.cache;
   return undefined;
 }
 
-const infos = new WeakMap<McpServer<any>, Implementation>();
+const infos = new WeakMap<ServerCatalog, Implementation>();
 
 /** The server's Implementation as 2026-07-28 carries it (no description there). */
-export function serverInfoOf(server: McpServer<any>): Implementation {
+export function serverInfoOf(server: ServerCatalog): Implementation {
   let info = infos.get(server);
   if (!info) {
     const { name, version, title, websiteUrl, icons } = server.info;
@@ -324,10 +302,10 @@ export function serverInfoOf(server: McpServer<any>): Implementation {
   return info;
 }
 
-const codecs = new WeakMap<McpServer<any>, RequestStateCodec>();
+const codecs = new WeakMap<ServerCatalog, RequestStateCodec>();
 
 /** The server's requestState codec (made on first use, from `options.requestState`). */
-export function codecOf(server: McpServer<any>): RequestStateCodec {
+export function codecOf(server: ServerCatalog): RequestStateCodec {
   let codec = codecs.get(server);
   if (!codec) {
     codec = new RequestStateCodec(server.options.requestState);

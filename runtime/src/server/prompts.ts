@@ -3,9 +3,10 @@ import type { CompleteResult, ContentBlock, GetPromptResult, Prompt, PromptMessa
 import type { Features } from "../protocol/versions.js";
 import type { Context } from "./context.js";
 import type { CompletionReturn, PromptReturn } from "./definitions.js";
-import type { McpServer, PromptEntry } from "./server.js";
+import type { ServerCatalog } from "./catalog.js";
+import type { PromptEntry } from "./entries.js";
 import { blockProblem } from "./result-check.js";
-import { contentForVersion } from "./tools.js";
+import { contentForVersion } from "./content-version.js";
 
 export function promptView(d: PromptEntry, f: Features): Prompt {
   const p: Prompt = { name: d.name };
@@ -19,7 +20,7 @@ export function promptView(d: PromptEntry, f: Features): Prompt {
   return p;
 }
 
-export async function getPrompt(server: McpServer<any>, params: Record<string, unknown>, ctx: Context<any>): Promise<GetPromptResult> {
+export async function getPrompt(server: ServerCatalog, params: Record<string, unknown>, ctx: Context<any>): Promise<GetPromptResult> {
   const name = params.name;
   if (typeof name !== "string") throw invalidParams("prompts/get needs a string 'name'");
   const p = server.prompts.get(name);
@@ -79,7 +80,7 @@ function withDescription(r: GetPromptResult, description: string | undefined): G
 const MAX_COMPLETIONS = 100;
 
 /** completion/complete for prompt arguments and template variables. */
-export async function complete(server: McpServer<any>, params: Record<string, unknown>, ctx: Context<any>): Promise<CompleteResult> {
+export async function complete(server: ServerCatalog, params: Record<string, unknown>, ctx: Context<any>): Promise<CompleteResult> {
   const ref = params.ref as { type?: string; name?: string; uri?: string } | undefined;
   const argument = params.argument as { name?: unknown; value?: unknown } | undefined;
   if (!ref || typeof ref !== "object" || typeof ref.type !== "string") throw invalidParams("completion/complete needs a 'ref'");

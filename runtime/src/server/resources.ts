@@ -4,7 +4,8 @@ import type { ReadResourceResult, Resource, ResourceContents, ResourceTemplate }
 import type { Features } from "../protocol/versions.js";
 import type { Context } from "./context.js";
 import type { ResourceReturn } from "./definitions.js";
-import type { McpServer, ResourceEntry, TemplateEntry } from "./server.js";
+import type { ServerCatalog } from "./catalog.js";
+import type { ResourceEntry, TemplateEntry } from "./entries.js";
 import { hidesFrom, holds } from "./scopes.js";
 import { jsonProblem } from "./result-check.js";
 import { formatIssues } from "./validation.js";
@@ -33,7 +34,7 @@ function copyCommon(target: any, d: any, f: Features): void {
 }
 
 /** Static resources plus whatever templates with a `list` hook enumerate. */
-export async function listResources(server: McpServer<any>, f: Features, viewKey: string, ctx: Context<any>): Promise<readonly Resource[]> {
+export async function listResources(server: ServerCatalog, f: Features, viewKey: string, ctx: Context<any>): Promise<readonly Resource[]> {
   const auth = ctx.auth;
   const hide = hidesFrom(server, auth);
   const statics = hide
@@ -53,7 +54,7 @@ export async function listResources(server: McpServer<any>, f: Features, viewKey
 /** A resource that is not there: -32002 with the URI, as revisions up to 2025-11-25 specify. */
 export const resourceNotFound = (uri: string) => new McpError(ErrorCode.ResourceNotFound, `Resource not found: ${uri}`, { uri });
 
-export async function readResource(server: McpServer<any>, uri: unknown, ctx: Context<any>): Promise<ReadResourceResult> {
+export async function readResource(server: ServerCatalog, uri: unknown, ctx: Context<any>): Promise<ReadResourceResult> {
   if (typeof uri !== "string") throw invalidParams("resources/read needs a string 'uri'");
   const fixed = server.resources.get(uri);
   if (fixed) return normalizeContents(await fixed.read(uri, ctx), uri, fixed.mimeType);
@@ -101,7 +102,7 @@ function withMime<T extends ResourceContents>(c: T, mimeType: string | undefined
 }
 
 /** Whether a URI names something subscribable on this server. */
-export function canSubscribe(server: McpServer<any>, uri: string): boolean {
+export function canSubscribe(server: ServerCatalog, uri: string): boolean {
   const r = server.resources.get(uri);
   if (r) return r.subscribe === true;
   for (const t of server.templates.enabledDefs()) if (t.template.match(uri)) return t.def.subscribe === true;

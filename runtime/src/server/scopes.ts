@@ -1,6 +1,6 @@
 import { McpError } from "../protocol/jsonrpc.js";
 import type { AuthInfo } from "../protocol/transport.js";
-import type { McpServer } from "./server.js";
+import type { ServerCatalog } from "./catalog.js";
 
 /**
  * JSON-RPC error code of a request refused for lack of scopes on a transport that has
@@ -18,7 +18,7 @@ const ITEM_METHODS = new Set(["tools/call", "resources/read", "resources/subscri
  * subscribe, prompts/get, completion/complete); undefined when it names none, an
  * unknown one, or one without scopes.
  */
-export function itemScopes(server: McpServer<any>, method: string, params: unknown): string[] | undefined {
+export function itemScopes(server: ServerCatalog, method: string, params: unknown): string[] | undefined {
   if (!ITEM_METHODS.has(method) || typeof params !== "object" || params === null) return undefined;
   const p = params as Record<string, unknown>;
   switch (method) {
@@ -41,7 +41,7 @@ export function itemScopes(server: McpServer<any>, method: string, params: unkno
   return undefined;
 }
 
-function resourceScopes(server: McpServer<any>, uri: string): string[] | undefined {
+function resourceScopes(server: ServerCatalog, uri: string): string[] | undefined {
   const fixed = server.resources.get(uri);
   if (fixed) return fixed.scopes;
   for (const t of server.templates.enabledDefs()) if (t.template.match(uri)) return t.def.scopes;
@@ -61,17 +61,17 @@ export function insufficientScope(needed: string[], what: string): McpError {
 }
 
 /** Refuses a request naming an item whose scopes the (authenticated) caller lacks. */
-export function checkItemScopes(server: McpServer<any>, method: string, params: Record<string, unknown>, auth: AuthInfo): void {
+export function checkItemScopes(server: ServerCatalog, method: string, params: Record<string, unknown>, auth: AuthInfo): void {
   const needed = itemScopes(server, method, params);
   if (!holds(auth, needed)) throw insufficientScope(needed!, `${method} ${String(params.name ?? params.uri ?? "")}`.trim());
 }
 
 /** Whether lists hide, from this caller, the items it may not use. */
-export const hidesFrom = (server: McpServer<any>, auth: AuthInfo | undefined): auth is AuthInfo =>
+export const hidesFrom = (server: ServerCatalog, auth: AuthInfo | undefined): auth is AuthInfo =>
   auth !== undefined && (server.options.auth === undefined || server.options.auth === false || server.options.auth.hideUnauthorized !== false);
 
 /** Every scope the server mentions: its own, then its items' (for `scopes_supported`). */
-export function allScopes(server: McpServer<any>, serverScopes: readonly string[] = []): string[] {
+export function allScopes(server: ServerCatalog, serverScopes: readonly string[] = []): string[] {
   const out = new Set(serverScopes);
   const add = (s: string[] | undefined) => s?.forEach((x) => out.add(x));
   for (const t of server.tools.allDefs()) add(t.def.scopes);

@@ -1,6 +1,5 @@
 import type { Implementation, ServerCapabilities } from "../protocol/types.js";
 import type { Transport } from "../protocol/transport.js";
-import type { Context } from "./context.js";
 import type {
   CompletionHandler,
   PromptDefinition,
@@ -8,12 +7,14 @@ import type {
   ResourceTemplateDefinition,
   ToolDefinition,
 } from "./definitions.js";
-import type { CacheOptions } from "./modern.js";
+import type { PromptEntry, ResourceEntry, TemplateEntry, ToolEntry } from "./entries.js";
+import type { Middleware, RawRequestHandler } from "./handlers.js";
+import type { CacheOptions } from "./modern-types.js";
 import { Registry, type Registered } from "./registry.js";
 import type { RequestStateOptions } from "./request-state.js";
 import type { TaskOptions } from "./task-types.js";
-import { SubscriptionHub } from "./subscriptions.js";
-import { ServerSession } from "./session.js";
+import { SubscriptionHub } from "./subscription-hub.js";
+import { ServerSession, type RawNotificationHandler, type SessionServer } from "./session.js";
 import { fairly } from "./fair-share.js";
 import { UriTemplate } from "./uri-template.js";
 import { LazyValidator } from "./validation.js";
@@ -35,18 +36,10 @@ export interface ItemHandles {
   readonly prompts: Readonly<Record<string, Registered>>;
 }
 
-/** What every request passes through: call `next()` to continue, or throw to refuse. */
-export type Middleware = (request: MiddlewareRequest, next: () => Promise<unknown>) => Promise<unknown>;
-
-export interface MiddlewareRequest {
-  method: string;
-  params: Record<string, unknown>;
-  ctx: Context<any>;
-}
-
-/** Low-level handler for any method, built-in or custom (as the Python SDK's low-level server). */
-export type RawRequestHandler = (params: Record<string, unknown>, ctx: Context<any>) => unknown;
-export type RawNotificationHandler = (params: Record<string, unknown>, session: ServerSession) => void;
+// Declared below the server so the session and the features can name them; exported here as always.
+export type { Middleware, MiddlewareRequest, RawRequestHandler } from "./handlers.js";
+export type { RawNotificationHandler } from "./session.js";
+export type { PromptEntry, ResourceEntry, TemplateEntry, ToolEntry } from "./entries.js";
 
 export interface ServerOptions<App = unknown, Items extends ItemHandles = ItemHandles> {
   instructions?: string;
@@ -88,24 +81,11 @@ export interface ServerAuthSettings {
   hideUnauthorized?: boolean;
 }
 
-/** @internal Runtime state kept beside each tool definition. */
-export interface ToolEntry {
-  def: ToolDefinition;
-  input: LazyValidator;
-  output?: LazyValidator;
-}
-export interface TemplateEntry {
-  def: ResourceTemplateDefinition;
-  template: UriTemplate;
-}
-export type PromptEntry = PromptDefinition;
-export type ResourceEntry = ResourceDefinition;
-
 /**
  * An MCP server: what it offers (tools, resources, templates, prompts), shared by
  * every session that connects to it. Sessions hold what is per client.
  */
-export class McpServer<App = unknown, Items extends ItemHandles = ItemHandles> {
+export class McpServer<App = unknown, Items extends ItemHandles = ItemHandles> implements SessionServer {
   readonly info: Implementation;
   readonly options: ServerOptions<App, Items>;
   readonly sessions = new Set<ServerSession>();

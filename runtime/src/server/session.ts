@@ -7,6 +7,7 @@ import {
   type InitializeResult,
   type LoggingLevel,
   type ReadResourceResult,
+  type ServerCapabilities,
 } from "../protocol/types.js";
 import {
   LATEST_SESSION_VERSION,
@@ -16,13 +17,16 @@ import {
 } from "../protocol/versions.js";
 import { Context } from "./context.js";
 import { fairly } from "./fair-share.js";
-import { dispatchModern, isModernRequest, type ModernEnvelope } from "./modern.js";
+import type { CatalogOptions } from "./catalog.js";
+import type { Middleware } from "./handlers.js";
+import type { HostedSession, ServerHost } from "./host.js";
+import { dispatchModern, isModernRequest } from "./modern.js";
+import type { ModernEnvelope } from "./modern-types.js";
 import { paginate } from "./pagination.js";
 import type { Registry } from "./registry.js";
 import { checkItemScopes, hidesFrom, holds } from "./scopes.js";
 import { complete, getPrompt, promptView } from "./prompts.js";
 import { canSubscribe, listResources, readResource, templateView } from "./resources.js";
-import type { McpServer } from "./server.js";
 import { methodTable } from "./method-table.js";
 import { callTool, toolView } from "./tools.js";
 
@@ -75,12 +79,24 @@ export interface SessionState {
   subscriptions?: string[];
 }
 
+export type RawNotificationHandler = (params: Record<string, unknown>, session: ServerSession) => void;
+
+/**
+ * What a session needs of its server. McpServer implements it; declared here because
+ * the server module imports this one (it creates the sessions).
+ */
+export interface SessionServer extends ServerHost {
+  readonly options: CatalogOptions & { onerror?: (error: Error) => void };
+  readonly middleware: readonly Middleware[];
+  readonly rawNotificationHandlers: ReadonlyMap<string, RawNotificationHandler>;
+}
+
 /**
  * One client's connection: the negotiated revision, its capabilities, log level and
  * subscriptions. Dispatches every request to the server's built-in handlers, the
  * author's raw handlers, and middleware.
  */
-export class ServerSession {
+export class ServerSession implements HostedSession {
   readonly peer: Peer;
   protocolVersion: string = LATEST_SESSION_VERSION;
   features: Features = featuresOf(LATEST_SESSION_VERSION);
@@ -99,7 +115,7 @@ export class ServerSession {
   onStateChange?: (session: ServerSession) => void;
 
   constructor(
-    readonly server: McpServer<any>,
+    readonly server: SessionServer,
     readonly id: string | undefined,
   ) {
     this.peer = new Peer({
@@ -162,7 +178,7 @@ export class ServerSession {
     return step(0);
   }
 
-  private capabilitiesCache?: ReturnType<McpServer["capabilities"]>;
+  private capabilitiesCache?: ServerCapabilities;
 
   /** The session's persistent state; `restore` brings it back in a new process. */
   state(): SessionState {

@@ -8,72 +8,18 @@
  * which answers it with an empty result.
  */
 import type { IncomingRequest } from "../protocol/engine.js";
-import type { RequestId } from "../protocol/jsonrpc.js";
 import { invalidParams } from "../protocol/jsonrpc.js";
 import { META, type ServerCapabilities, type SubscriptionFilter } from "../protocol/types.js";
-import { TASK_NOTIFICATION, declaresTasks, type DetailedTask } from "../protocol/tasks.js";
+import { declaresTasks, type DetailedTask } from "../protocol/tasks.js";
 import { canSubscribe } from "./resources.js";
 import { principalOf, tasksExtensionRequired } from "./task-types.js";
-import type { ServerSession } from "./session.js";
+import type { HostedSession } from "./host.js";
+
+// The hub lives apart so the server can own it without importing the listen handling.
+export { SubscriptionHub } from "./subscription-hub.js";
 
 /** Most task ids one listen stream may follow. */
 export const MAX_LISTEN_TASK_IDS = 100;
-
-interface Listener {
-  readonly id: RequestId;
-  readonly filter: SubscriptionFilter;
-  /** The caller's principal: task notifications go only to the task's owner. */
-  readonly owner?: string;
-  /** Per followed task, what was last sent (a write that changes nothing visible sends nothing). */
-  readonly taskSeen?: Map<string, string>;
-  send(method: string, params?: Record<string, unknown>): void;
-  end(): void;
-}
-
-/** Every open listen stream of one server. */
-export class SubscriptionHub {
-  private readonly listeners = new Set<Listener>();
-
-  get size(): number {
-    return this.listeners.size;
-  }
-
-  /** @internal */
-  add(listener: Listener): () => void {
-    this.listeners.add(listener);
-    return () => void this.listeners.delete(listener);
-  }
-
-  /** Tells the streams that asked for it that a list changed. */
-  listChanged(kind: "tools" | "resources" | "prompts"): void {
-    const flag = `${kind}ListChanged` as "toolsListChanged" | "resourcesListChanged" | "promptsListChanged";
-    for (const l of this.listeners) if (l.filter[flag] === true) l.send(`notifications/${kind}/list_changed`);
-  }
-
-  /** Tells the streams subscribed to `uri` that it changed. */
-  resourceUpdated(uri: string): void {
-    for (const l of this.listeners) if (l.filter.resourceSubscriptions?.includes(uri)) l.send("notifications/resources/updated", { uri });
-  }
-
-  /** Sends a task's new state (tasks extension) to the streams following it, as tasks/get would show it. */
-  taskChanged(owner: string | undefined, task: DetailedTask): void {
-    if (this.listeners.size === 0) return;
-    let text: string | undefined;
-    for (const l of this.listeners) {
-      if (!l.filter.taskIds?.includes(task.taskId) || l.owner !== owner || !l.taskSeen) continue;
-      text ??= JSON.stringify(task);
-      if (l.taskSeen.get(task.taskId) === text) continue;
-      l.taskSeen.set(task.taskId, text);
-      l.send(TASK_NOTIFICATION, JSON.parse(text) as Record<string, unknown>);
-    }
-  }
-
-  /** Ends every stream with its (empty) result: graceful shutdown. */
-  closeAll(): void {
-    for (const l of [...this.listeners]) l.end();
-    this.listeners.clear();
-  }
-}
 
 /** The filter as sent, checked: -32602 when it is not one. */
 function readFilter(value: unknown): SubscriptionFilter {
@@ -96,7 +42,7 @@ function readFilter(value: unknown): SubscriptionFilter {
 }
 
 /** What of a filter this server can deliver. */
-function honour(view: ServerSession, filter: SubscriptionFilter, caps: ServerCapabilities): SubscriptionFilter {
+function honour(view: HostedSession, filter: SubscriptionFilter, caps: ServerCapabilities): SubscriptionFilter {
   const out: SubscriptionFilter = {};
   if (filter.toolsListChanged && caps.tools?.listChanged) out.toolsListChanged = true;
   if (filter.promptsListChanged && caps.prompts?.listChanged) out.promptsListChanged = true;
@@ -112,12 +58,12 @@ function honour(view: ServerSession, filter: SubscriptionFilter, caps: ServerCap
   return out;
 }
 
-/** Serves one subscriptions/listen request until it is cancelled or the server closes. */
 /** The followed tasks' current state (tasks extension), for a new listen stream. */
 export type CurrentTasks = (ids: readonly string[], owner: string | undefined) => Promise<DetailedTask[]>;
 
+/** Serves one subscriptions/listen request until it is cancelled or the server closes. */
 export async function listen(
-  view: ServerSession,
+  view: HostedSession,
   params: Record<string, unknown>,
   req: IncomingRequest,
   caps: ServerCapabilities,

@@ -15,8 +15,7 @@ import type { InputRequest } from "../protocol/types.js";
 import type { ClientCapabilities } from "../protocol/types.js";
 import type { Context } from "./context.js";
 import { InputRound } from "./input-required.js";
-import type { McpServer } from "./server.js";
-import { tasksOf, type TaskRun } from "./tasks.js";
+import { tasksOf, type TaskHost, type TaskRun } from "./tasks.js";
 import { principalOf, tasksExtensionRequired, type TaskControl, type ToolTaskOptions } from "./task-types.js";
 
 /** The inputs of a running task: asked in `inputRequests`, answered through tasks/update (no re-runs). */
@@ -42,7 +41,7 @@ export interface TaskCall {
  * The task side of a 2026-07-28 tools/call, or undefined when it runs as a plain call.
  * -32021 for a tool that runs only as a task, called without the extension.
  */
-export function prepareTaskCall(server: McpServer<any>, clientCapabilities: ClientCapabilities, params: Record<string, unknown>, req: IncomingRequest): TaskCall | undefined {
+export function prepareTaskCall(server: TaskHost, clientCapabilities: ClientCapabilities, params: Record<string, unknown>, req: IncomingRequest): TaskCall | undefined {
   const name = params.name;
   if (typeof name !== "string") return undefined;
   const options: ToolTaskOptions | undefined = server.tools.get(name)?.def.task;

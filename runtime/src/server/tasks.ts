@@ -1,6 +1,6 @@
 /**
  * The tasks extension (`io.modelcontextprotocol/tasks`, 2026-07-28) on the server: one
- * TaskService per McpServer keeps tasks in a TaskStore, runs the tool calls that became
+ * TaskService per server keeps tasks in a TaskStore, runs the tool calls that became
  * tasks (a TaskRun each, holding a lease on its record), and answers `tasks/get`,
  * `tasks/update` and `tasks/cancel`. Which calls become tasks is decided in task-call.ts.
  */
@@ -16,7 +16,8 @@ import {
 } from "../protocol/tasks.js";
 import type { AuthInfo } from "../protocol/transport.js";
 import { checkAnswer, checkInputResponses } from "./input-required.js";
-import type { McpServer } from "./server.js";
+import type { ServerCatalog } from "./catalog.js";
+import type { SubscriptionHub } from "./subscription-hub.js";
 import { MemoryTaskStore, type TaskRecord, type TaskStore } from "./task-store.js";
 import { principalOf, tasksExtensionRequired, type TaskOptions, type ToolTaskOptions } from "./task-types.js";
 
@@ -59,10 +60,18 @@ export function taskErrorOf(error: unknown): TaskError {
   return { code: ErrorCode.InternalError, message: error instanceof Error ? error.message : String(error) };
 }
 
-const services = new WeakMap<McpServer<any>, TaskService>();
+/**
+ * What the task service needs of a server (McpServer implements it): its tools and
+ * options, and its listen streams. Narrow, so this module stays below the server's.
+ */
+export interface TaskHost extends Pick<ServerCatalog, "tools" | "options"> {
+  readonly listeners: Pick<SubscriptionHub, "taskChanged">;
+}
+
+const services = new WeakMap<TaskHost, TaskService>();
 
 /** The server's task service (made on first use, from `options.tasks`). */
-export function tasksOf(server: McpServer<any>): TaskService {
+export function tasksOf(server: TaskHost): TaskService {
   let service = services.get(server);
   if (!service) {
     service = new TaskService(server, server.options.tasks ?? {});
@@ -71,10 +80,10 @@ export function tasksOf(server: McpServer<any>): TaskService {
   return service;
 }
 
-const offers = new WeakMap<McpServer<any>, { tools: number; offers: boolean }>();
+const offers = new WeakMap<TaskHost, { tools: number; offers: boolean }>();
 
 /** Whether the server offers the extension: a tool that may run as a task, or `options.tasks` set. */
-export function offersTasks(server: McpServer<any>): boolean {
+export function offersTasks(server: TaskHost): boolean {
   if (server.options.tasks !== undefined) return true;
   const cached = offers.get(server);
   if (cached && cached.tools === server.tools.size) return cached.offers;
@@ -85,7 +94,7 @@ export function offersTasks(server: McpServer<any>): boolean {
 }
 
 /** 2026-07-28 capabilities: the extension under `extensions` when offered (session-era ones never name it). */
-export function withTasksExtension(server: McpServer<any>, caps: ServerCapabilities): ServerCapabilities {
+export function withTasksExtension(server: TaskHost, caps: ServerCapabilities): ServerCapabilities {
   if (!offersTasks(server)) return caps;
   const extensions = (caps.extensions as Record<string, unknown> | undefined) ?? {};
   return { ...caps, extensions: { ...extensions, [TASKS_EXTENSION]: {} } };
@@ -93,7 +102,7 @@ export function withTasksExtension(server: McpServer<any>, caps: ServerCapabilit
 
 /** Serves tasks/get, tasks/update and tasks/cancel for a 2026-07-28 request. */
 export async function serveTaskMethod(
-  server: McpServer<any>,
+  server: TaskHost,
   method: string,
   params: Record<string, unknown>,
   clientCapabilities: unknown,
@@ -119,7 +128,7 @@ export async function serveTaskMethod(
 }
 
 /** The tasks among `ids` that exist and belong to `owner`, as tasks/get shows them. */
-export async function currentTasks(server: McpServer<any>, ids: readonly string[], owner: string | undefined): Promise<DetailedTask[]> {
+export async function currentTasks(server: TaskHost, ids: readonly string[], owner: string | undefined): Promise<DetailedTask[]> {
   const service = tasksOf(server);
   const out: DetailedTask[] = [];
   for (const id of ids) {
@@ -149,7 +158,7 @@ export class TaskService {
   private readonly runs = new Map<string, TaskRun>();
 
   constructor(
-    private readonly server: McpServer<any>,
+    private readonly server: TaskHost,
     private readonly options: TaskOptions,
   ) {
     this.now = options.now ?? Date.now;

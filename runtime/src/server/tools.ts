@@ -4,7 +4,9 @@ import type { Features } from "../protocol/versions.js";
 import { isToolResult, ToolError } from "./content.js";
 import { contentProblem, jsonProblem } from "./result-check.js";
 import type { Context } from "./context.js";
-import type { McpServer, ToolEntry } from "./server.js";
+import type { ServerCatalog } from "./catalog.js";
+import { contentForVersion } from "./content-version.js";
+import type { ToolEntry } from "./entries.js";
 
 /** The tools/list entry of a tool, shaped for what the negotiated revision knows. */
 export function toolView(entry: ToolEntry, f: Features): Tool {
@@ -30,7 +32,7 @@ const errorResult = (text: string, content?: ContentBlock[]): CallToolResult => 
  * model can read and act on; only an unknown tool is a protocol error. One async
  * frame, and no await on what is already a value: this is the hottest path there is.
  */
-export async function callTool(server: McpServer<any>, params: Record<string, unknown>, ctx: Context<any>, f: Features): Promise<CallToolResult> {
+export async function callTool(server: ServerCatalog, params: Record<string, unknown>, ctx: Context<any>, f: Features): Promise<CallToolResult> {
   const name = params.name;
   if (typeof name !== "string") throw invalidParams("tools/call needs a string 'name'");
   const entry = server.tools.get(name);
@@ -152,24 +154,4 @@ function toContent(value: unknown): ContentBlock[] {
   }
   if (typeof value === "object" || typeof value === "number" || typeof value === "boolean") return [{ type: "text", text: jsonOf(value, "the returned value") }];
   throw new InvalidResult(`the returned value is a ${typeof value}, which is neither content nor JSON`);
-}
-
-/**
- * A content block as the negotiated revision can carry it: resource_link (2025-06-18)
- * becomes a text naming the link; audio (2025-03-26) becomes an embedded blob
- * resource, which keeps the data and its MIME type.
- */
-export function contentForVersion(block: ContentBlock, f: Features): ContentBlock {
-  if (block.type === "resource_link" && !f.resourceLinks) {
-    return { type: "text", text: `${block.title ?? block.name}: ${block.uri}` };
-  }
-  if (block.type === "audio" && !f.audio) {
-    const downgraded: ContentBlock = {
-      type: "resource",
-      resource: { uri: `audio:${block.mimeType}`, mimeType: block.mimeType, blob: block.data },
-    };
-    if (block.annotations) downgraded.annotations = block.annotations;
-    return downgraded;
-  }
-  return block;
 }

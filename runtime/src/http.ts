@@ -8,6 +8,7 @@ export { McpHttpHandler, createHttpHandler, type HttpHandlerOptions } from "./en
 export { MemoryEventStore, type EventStore, type MemoryEventStoreOptions, type StoredMessage } from "./transports/http/event-store.js";
 export { MemorySessionStore, type SessionStore, type SessionRecord, type MemorySessionStoreOptions } from "./transports/http/session-store.js";
 export { fromWebRequest, type IncomingHttp } from "./transports/http/incoming.js";
+export { toWebResponse, type HttpReply } from "./transports/http/responses.js";
 export type { GuardOptions } from "./transports/http/guards.js";
 
 // The server side of MCP authorization (protected resource metadata, token and scope checks).

@@ -104,10 +104,15 @@ export class MemoryEventStore implements EventStore {
   }
 
   append(streamId: string, message: StoredMessage | null, size?: number): string {
-    const sessionId = sessionIdOfStream(streamId);
-    let session = this.sessions.get(sessionId);
-    if (!session) this.sessions.set(sessionId, (session = { streams: new Map(), bytes: 0 }));
-    let log = session.streams.get(streamId);
+    // The stream first: its id is the caller's same string each time (its hash is kept),
+    // where the session id would be a new substring to hash on every event.
+    let log = this.streams.get(streamId);
+    let session = log?.session;
+    if (!session) {
+      const sessionId = sessionIdOfStream(streamId);
+      session = this.sessions.get(sessionId);
+      if (!session) this.sessions.set(sessionId, (session = { streams: new Map(), bytes: 0 }));
+    }
     if (log) {
       // Re-insert so the Maps' order is least recently written first.
       session.streams.delete(streamId);

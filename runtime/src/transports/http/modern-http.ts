@@ -34,7 +34,15 @@ export interface ModernHttpOptions {
 }
 
 /** Methods whose `Mcp-Name` header mirrors a body field. */
-const NAME_SOURCE: Record<string, "name" | "uri"> = { "tools/call": "name", "prompts/get": "name", "resources/read": "uri" };
+const NAME_SOURCE: Record<string, "name" | "uri" | "taskId"> = {
+  "tools/call": "name",
+  "prompts/get": "name",
+  "resources/read": "uri",
+  // The tasks extension routes its methods by task id.
+  "tasks/get": "taskId",
+  "tasks/update": "taskId",
+  "tasks/cancel": "taskId",
+};
 
 /**
  * Whether a POST body belongs to the 2026-07-28 era: it claims a version in `_meta` that

@@ -339,12 +339,12 @@ export class SessionTransport implements Transport {
   private append(streamId: string, message: StoredMessage, json: string, write: (eventId: string) => Promise<void> | undefined): void | Promise<void> {
     const store = this.store!;
     if (this.asyncPending === 0) {
-      const eventId = store.append(streamId, message, json.length);
+      const eventId = store.append(streamId, message, json);
       if (!(eventId instanceof Promise)) return write(eventId);
       // Boxed, so the queue does not wait for the room (a promise in a promise would be awaited).
       return this.chain(eventId.then((id) => ({ room: write(id) })));
     }
-    return this.chain(this.tail.then(() => then(store.append(streamId, message, json.length), (id) => ({ room: write(id) }))));
+    return this.chain(this.tail.then(() => then(store.append(streamId, message, json), (id) => ({ room: write(id) }))));
   }
 
   /** Queues a step behind the previous ones; the returned promise also waits for the room it asks for (the queue does not). */

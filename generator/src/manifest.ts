@@ -56,6 +56,14 @@ export interface ExecutionSpec {
   taskSupport?: TaskSupport;
 }
 
+/** How a tool runs as a task (the 2026-07-28 tasks extension). */
+export interface TaskSpec {
+  support: 'optional' | 'required';
+  ttlMs?: number | null;
+  pollIntervalMs?: number;
+  start?: 'call' | 'handler';
+}
+
 export interface ToolSpec {
   title?: string;
   description?: string;
@@ -71,6 +79,8 @@ export interface ToolSpec {
   roots?: boolean;
   _meta?: Record<string, unknown>;
   execution?: ExecutionSpec;
+  /** The tasks extension: `optional`, `required`, or the object form with defaults. */
+  task?: 'optional' | 'required' | TaskSpec;
   timeoutMs?: number;
 }
 

@@ -24,11 +24,25 @@ export { attachForms, type FormSpec } from "./server/forms.js";
 export { type CacheOptions, type ModernEnvelope } from "./server/modern.js";
 export { InputRequired, isInputRequired } from "./server/input-required.js";
 export { RequestStateCodec, type RequestStateOptions } from "./server/request-state.js";
+// The tasks extension (io.modelcontextprotocol/tasks) of 2026-07-28.
+export * from "./protocol/tasks.js";
+export { MemoryTaskStore, type MemoryTaskStoreOptions, type TaskRecord, type TaskStore } from "./server/task-store.js";
+export {
+  TaskService,
+  tasksOf,
+  detailedTask,
+  DEFAULT_TASK_TTL_MS,
+  DEFAULT_POLL_INTERVAL_MS,
+  DEFAULT_LEASE_MS,
+  type TaskOptions,
+  type ToolTaskOptions,
+} from "./server/tasks.js";
 export { SubscriptionHub } from "./server/subscriptions.js";
 export { X_MCP_HEADER, scanMcpHeaders, encodeHeaderValue, decodeHeaderValue, paramHeaders, checkParamHeaders, type McpHeaderDeclaration, type McpHeaderScan } from "./protocol/mcp-headers.js";
 export type { ProtocolEra, Subscription } from "./client/modern.js";
 
 export { ToolCallError, structuredOf, checkToolResult } from "./client/typed.js";
+export { ToolTask, type TaskWaitOptions } from "./client/tasks.js";
 export { McpClient, getDisplayName, type ClientOptions, type CallOptions, type ElicitationRequest, type LogMessage } from "./client/client.js";
 
 export type { Transport, TransportSink, SendOptions, MessageExtra, AuthInfo } from "./protocol/transport.js";

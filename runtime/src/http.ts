@@ -11,6 +11,7 @@ export { LocalClusterHub, LocalClusterBus, newNodeId, type ClusterBus, type Trac
 export { EVENT_STORE_DEFAULTS, streamIdOfEvent, sessionIdOfStream } from "./transports/http/event-store.js";
 export { SESSION_STORE_DEFAULTS } from "./transports/http/session-store.js";
 export { fromWebRequest, type IncomingHttp } from "./transports/http/incoming.js";
+export { toWebResponse, type HttpReply } from "./transports/http/responses.js";
 export type { GuardOptions } from "./transports/http/guards.js";
 
 // The server side of MCP authorization (protected resource metadata, token and scope checks).

@@ -53,7 +53,14 @@ const JSON_SCHEMA_2020_12_INPUT = {
 };
 
 const STATIC_TOOLS = [
+  // The tasks extension's fixture tools (the suite's tasks-* scenarios call them).
+  "confirm_delete",
+  "failing_job",
+  "greet",
   "json_schema_2020_12_tool",
+  "multi_input",
+  "protocol_error_job",
+  "slow_compute",
   "test_audio_content",
   "test_custom_header",
   "test_elicitation",
@@ -79,6 +86,7 @@ const STATIC_TOOLS = [
   "test_streaming_elicitation",
   "test_tool_with_logging",
   "test_tool_with_progress",
+  "test_tool_with_task",
   "test_trigger_prompt_change",
   "test_trigger_tool_change",
 ];

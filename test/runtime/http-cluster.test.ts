@@ -145,9 +145,9 @@ describe("HTTP cluster seam (LocalClusterHub, three handlers, round robin)", () 
     const c = cluster(2);
     const ids = new Set<string>();
     const append = c.eventStore.append.bind(c.eventStore);
-    c.eventStore.append = (streamId, message, size) => {
+    c.eventStore.append = (streamId, message, json) => {
       if (!streamId.endsWith(".0")) ids.add(streamId);
-      return append(streamId, message, size);
+      return append(streamId, message, json);
     };
     const { client } = await connect(c.fetchRoundRobin);
     try {

@@ -22,7 +22,10 @@ interface Checkpoint {
   ms: number;
   sessions: number;
   serverSessions: number;
+  /** Stateless sessions answering a POST (the pool's busy ones). */
   transient: number;
+  /** Stateless sessions kept idle for the next POST. */
+  pooled: number;
   streams: number;
   records: number;
   pending: number;
@@ -76,7 +79,7 @@ async function childLoad(mode: "sse" | "json" | "stateless", marks: number[]): P
   const stateful = mode !== "stateless";
   const h = createHttpHandler(server, { sessions: stateful, json: mode === "json", eventStore, sessionStore, keepAliveMs: 0 });
   const live = (h as any).live as Map<string, any>;
-  const transient = (h as any).transient as Set<unknown>;
+  const pool = (h as any).stateless as { busyCount: number; idleCount: number };
 
   const headersFor = (sid: string | undefined): Record<string, string> => (sid ? { "mcp-session-id": sid, "mcp-protocol-version": V } : { "mcp-protocol-version": V });
   const open = async (): Promise<string> => {
@@ -129,7 +132,8 @@ async function childLoad(mode: "sse" | "json" | "stateless", marks: number[]): P
       ms: Math.round(performance.now() - t0),
       sessions: h.sessionCount,
       serverSessions: server.sessions.size,
-      transient: transient.size,
+      transient: pool.busyCount,
+      pooled: pool.idleCount,
       streams: eventStore.streamCount,
       records: sessionStore.size,
       pending: m?.transport.pendingCount ?? 0,
@@ -169,6 +173,7 @@ async function childSessions(total: number, maxSessions: number): Promise<void> 
     sessions: h.sessionCount,
     serverSessions: server.sessions.size,
     transient: 0,
+    pooled: 0,
     streams: eventStore.streamCount,
     records: sessionStore.size,
     pending: 0,
@@ -236,7 +241,9 @@ if (process.env[CHILD]) {
           assert.equal(c.transient, 0, `no stateless session left at ${c.n}`);
           if (mode === "stateless") {
             assert.equal(c.sessions, 0);
-            assert.equal(c.serverSessions, 0, "every stateless session was closed");
+            // Answered POSTs leave their sessions idle for reuse, bounded, and nothing else.
+            assert.ok(c.pooled <= 64, `at most 64 idle stateless sessions, got ${c.pooled}`);
+            assert.equal(c.serverSessions, c.pooled, "every stateless session is either idle in the pool or closed");
             assert.equal(c.streams, 0, "stateless sessions store no events");
           } else {
             assert.equal(c.sessions, 1, "only the long-lived session; churned ones were ended");

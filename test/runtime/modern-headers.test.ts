@@ -157,7 +157,7 @@ describe("the runtime client on the wire (2026-07-28 over HTTP)", () => {
     assert.equal(discover.headers.get("mcp-session-id"), null);
     assert.deepEqual(discover.body.params._meta, {
       "io.modelcontextprotocol/protocolVersion": "2026-07-28",
-      "io.modelcontextprotocol/clientCapabilities": { elicitation: { form: {} } },
+      "io.modelcontextprotocol/clientCapabilities": { elicitation: { form: {} }, extensions: { "io.modelcontextprotocol/tasks": {} } },
       "io.modelcontextprotocol/clientInfo": { name: "wire", version: "1" },
     });
 

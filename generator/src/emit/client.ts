@@ -12,8 +12,9 @@ export function emitClient(model: Model): string {
   const className = `${toTypeName(model.server.name)}Client`;
   const L: string[] = [];
   const needsTemplate = model.templates.length > 0;
+  const hasTasks = model.tools.some((t) => t.task !== undefined);
   L.push(
-    `import { McpClient, ${needsTemplate ? "UriTemplate, " : ""}checkToolResult, structuredOf, type CallOptions, type CallToolResult, type ClientOptions, type GetPromptResult, type Implementation, type ReadResourceResult, type Transport } from "@mcpgen/runtime";`,
+    `import { McpClient, ${needsTemplate ? "UriTemplate, " : ""}checkToolResult, structuredOf, type CallOptions, type CallToolResult, type ClientOptions, type GetPromptResult, type Implementation, type ReadResourceResult, ${hasTasks ? "type ToolTask, " : ""}type Transport } from "@mcpgen/runtime";`,
   );
   L.push(`import type * as T from "./types.js";`);
   L.push("");
@@ -46,6 +47,14 @@ export function emitClient(model: Model): string {
       L.push(`    return checkToolResult(${lit(t.name)}, await this.mcp.callTool(${lit(t.name)}, input, options));`);
     }
     L.push("  }");
+    if (t.task !== undefined) {
+      // The tasks extension: the handle (poll, result(), update(), cancel()), or the result when answered at once.
+      L.push("");
+      L.push(...doc(`Starts '${t.name}' and returns its task (2026-07-28 tasks extension), or its result when the server answered at once.`));
+      L.push(`  ${m}AsTask(input: T.${input}, options?: CallOptions): Promise<ToolTask | CallToolResult> {`);
+      L.push(`    return this.mcp.callToolAsTask(${lit(t.name)}, input, options);`);
+      L.push("  }");
+    }
   }
   for (const r of model.resources) {
     L.push("");

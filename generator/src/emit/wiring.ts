@@ -92,6 +92,7 @@ export function emitWiring(model: Model): string {
       L.push(`    validateOutput: V.${validatorName.output(t.ident)},`);
       if (t.wrapOutput) L.push("    wrapOutput: true,");
     }
+    if (t.task !== undefined) L.push(`    task: ${lit(t.task)},`);
     L.push(...accessMembers(t));
     const handler = `${ns("tool", t.name)}.handler`;
     if (t.forms.length > 0) {

@@ -74,6 +74,8 @@ export interface ToolModel extends ItemCommon {
   outputTypeSchema?: Schema;
   forms: FormModel[];
   sampling: boolean;
+  /** The manifest's `task`, in its object form (`support` always set). */
+  task?: { support: "optional" | "required"; ttlMs?: number | null; pollIntervalMs?: number; start?: "call" | "handler" };
 }
 
 export interface ResourceModel extends ItemCommon {
@@ -173,6 +175,7 @@ export function buildModel(manifest: Manifest, manifestPath: string): Model {
       wrapOutput: wrap,
       outputTypeSchema: output,
       sampling: t.sampling === true,
+      ...(t.task === undefined ? {} : { task: typeof t.task === "string" ? { support: t.task } : { ...t.task } }),
       forms: sortedEntries<any>(t.elicit).map(([formName, f]) => ({
         name: formName,
         ident: toIdentifier(codeNameOf(formName, f)),

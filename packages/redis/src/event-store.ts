@@ -164,9 +164,9 @@ export class RedisEventStore implements EventStore {
     this.ttlMs = options.ttlMs ?? SESSION_STORE_DEFAULTS.ttlMs;
   }
 
-  async append(streamId: string, message: StoredMessage | null, size?: number): Promise<string> {
-    const json = message === null ? "" : JSON.stringify(message);
-    const bytes = (message === null ? 0 : (size ?? json.length)) + EVENT_OVERHEAD;
+  async append(streamId: string, message: StoredMessage | null, serialized?: string): Promise<string> {
+    const json = message === null ? "" : (serialized ?? JSON.stringify(message));
+    const bytes = (message === null ? 0 : json.length) + EVENT_OVERHEAD;
     const l = this.limits;
     const id = await this.redis.script(APPEND, [
       this.redis.prefix,

@@ -2,7 +2,7 @@ import type { McpServer } from "../server/server.js";
 import { INSUFFICIENT_SCOPE, allScopes, holds, itemScopes } from "../server/scopes.js";
 import { requestHost, requestProto } from "../transports/http/guards.js";
 import type { IncomingHttp } from "../transports/http/incoming.js";
-import { emptyResponse, httpError, jsonResponse, type HeaderMap } from "../transports/http/responses.js";
+import { emptyReply, httpError, jsonReply, type HttpReply, type HeaderMap } from "../transports/http/responses.js";
 import type { AuthInfo } from "../protocol/transport.js";
 import { ApiKeyVerifier } from "./api-key.js";
 import { IntrospectionVerifier } from "./introspection.js";
@@ -120,16 +120,16 @@ export class ProtectedResource {
   }
 
   /** Answers a request for a well-known path: the metadata, public and readable cross-origin. */
-  metadataResponse(req: IncomingHttp): Response {
+  metadataResponse(req: IncomingHttp): HttpReply {
     const cors = { "access-control-allow-origin": "*" };
     if (req.method === "OPTIONS") {
-      return emptyResponse(204, { ...cors, "access-control-allow-methods": "GET, OPTIONS", "access-control-allow-headers": req.header("access-control-request-headers") ?? "mcp-protocol-version", "access-control-max-age": "600" });
+      return emptyReply(204, { ...cors, "access-control-allow-methods": "GET, OPTIONS", "access-control-allow-headers": req.header("access-control-request-headers") ?? "mcp-protocol-version", "access-control-max-age": "600" });
     }
     if (req.method !== "GET" && req.method !== "HEAD") return httpError(405, -32000, "Method Not Allowed", { ...cors, allow: "GET, OPTIONS" });
     // A configured resource is the same for every request: cacheable. A derived one
     // follows the Host (or forwarded) header, so no cache may serve it to another host.
     const caching: HeaderMap = this.options.resource ? { "cache-control": "max-age=300" } : { "cache-control": "no-store", vary: "host, x-forwarded-host, x-forwarded-proto, forwarded" };
-    return jsonResponse(200, this.metadata(req), { ...cors, ...caching });
+    return jsonReply(200, this.metadata(req), { ...cors, ...caching });
   }
 
   /**
@@ -137,7 +137,7 @@ export class ProtectedResource {
    * refusal to send (400 token in the query, 401 missing or invalid, 403 lacking the
    * server's scopes, 503 when the token cannot be checked now).
    */
-  async authenticate(req: IncomingHttp): Promise<AuthInfo | Response> {
+  async authenticate(req: IncomingHttp): Promise<AuthInfo | HttpReply> {
     if (hasQueryToken(req.path)) {
       return this.refuse(req, new AuthError("invalid_request", "access tokens are not accepted in the query string; send an Authorization: Bearer header"));
     }
@@ -171,7 +171,7 @@ export class ProtectedResource {
    * template or prompt whose scopes the caller lacks is answered 403 with a step-up
    * challenge naming everything the call needs.
    */
-  checkItems(body: unknown, auth: AuthInfo, req: IncomingHttp): Response | undefined {
+  checkItems(body: unknown, auth: AuthInfo, req: IncomingHttp): HttpReply | undefined {
     for (const m of Array.isArray(body) ? body : [body]) {
       const msg = m as { method?: unknown; params?: unknown };
       if (typeof msg?.method !== "string") continue;
@@ -200,7 +200,7 @@ export class ProtectedResource {
   }
 
   /** A refusal with its challenge; `undefined` is "no credentials" (401 without an error code). */
-  private refuse(req: IncomingHttp, error: AuthError | undefined): Response {
+  private refuse(req: IncomingHttp, error: AuthError | undefined): HttpReply {
     const params: [string, string][] = [];
     if (error) params.push(["error", error.code], ["error_description", error.message]);
     const scopes = (error?.scopes ?? this.serverScopes).filter((s) => s !== "offline_access");

@@ -34,6 +34,8 @@ import {
   withEnvelope,
   type Subscription,
 } from "./modern.js";
+import { ToolTask } from "./tasks.js";
+import { TASKS_EXTENSION, type CreateTaskResult } from "../protocol/tasks.js";
 import type { CallOptions, ClientOptions, ElicitationRequest, LogMessage } from "./options.js";
 
 export type { CallOptions, ClientOptions, ElicitationRequest, LogMessage, ProtocolEra } from "./options.js";
@@ -103,6 +105,13 @@ export class McpClient {
     if (!o.onElicitation) throw new McpError(ErrorCode.InvalidRequest, "The server asked for elicitation, which this client cannot give: set the 'onElicitation' client option");
     const result = await o.onElicitation(request, signal);
     return o.elicitationDefaults === false ? result : withElicitationDefaults(request, result);
+  }
+
+  /** The capabilities each 2026-07-28 request declares (with the tasks extension unless `tasks: false`). */
+  private modernCaps(): ClientCapabilities {
+    const caps = modernCapabilities(this.capabilities());
+    if (this.options.tasks === false) return caps;
+    return { ...caps, extensions: { ...((caps.extensions as Record<string, unknown> | undefined) ?? {}), [TASKS_EXTENSION]: {} } };
   }
 
   capabilities(): ClientCapabilities {
@@ -202,7 +211,7 @@ export class McpClient {
     };
     if (Number.isFinite(limit)) timer = setTimeout(check, limit);
     return this.peer
-      .request<DiscoverResult>("server/discover", { _meta: envelope(version, modernCapabilities(this.capabilities()), this.info) }, { timeoutMs: Infinity, signal: controller.signal })
+      .request<DiscoverResult>("server/discover", { _meta: envelope(version, this.modernCaps(), this.info) }, { timeoutMs: Infinity, signal: controller.signal })
       .finally(() => clearTimeout(timer));
   }
 
@@ -218,7 +227,7 @@ export class McpClient {
 
   /** The `_meta` envelope of the next 2026-07-28 request. */
   private meta(): Record<string, unknown> {
-    return envelope(this.init!.protocolVersion, modernCapabilities(this.capabilities()), this.info, this.logLevel);
+    return envelope(this.init!.protocolVersion, this.modernCaps(), this.info, this.logLevel);
   }
 
   /**
@@ -312,7 +321,43 @@ export class McpClient {
       await this.toolsListed;
     }
     // `object` so generated input interfaces (no index signature) pass without casts.
-    return this.request<CallToolResult>("tools/call", { name, arguments: args as Record<string, unknown> }, options);
+    const result = await this.request<CallToolResult & { resultType?: string }>("tools/call", { name, arguments: args as Record<string, unknown> }, options);
+    // 2026-07-28 tasks extension: the server answered with a task; wait for its result.
+    if (result?.resultType === "task") return this.taskOf(result).result(options);
+    return result;
+  }
+
+  /**
+   * Calls a tool and returns a handle on it: a ToolTask when the server answered with a
+   * task (2026-07-28 tasks extension: poll, `result()`, `update()`, `cancel()`), or the
+   * result itself when it answered at once.
+   */
+  async callToolAsTask(name: string, args: object = {}, options: CallOptions = {}): Promise<ToolTask | CallToolResult> {
+    if (this.eraValue === "modern" && typeof (this.transport as { setToolHeaders?: unknown } | undefined)?.setToolHeaders === "function") {
+      this.toolsListed ??= this.listTools().then(
+        () => undefined,
+        () => void (this.toolsListed = undefined),
+      );
+      await this.toolsListed;
+    }
+    const result = await this.request<CallToolResult & { resultType?: string }>("tools/call", { name, arguments: args as Record<string, unknown> }, options);
+    return result?.resultType === "task" ? this.taskOf(result) : result;
+  }
+
+  /** A handle on a task this client (or an earlier run of it) started, by id: `(await client.task(id).poll())`. */
+  task(taskId: string): ToolTask {
+    const now = new Date().toISOString();
+    return this.taskOf({ resultType: "task", taskId, status: "working", createdAt: now, lastUpdatedAt: now, ttlMs: null });
+  }
+
+  private taskOf(created: unknown): ToolTask {
+    return new ToolTask(
+      {
+        request: (method, params, options) => this.request(method, params, options),
+        answerInputs: (requests, signal) => answerInputs(requests, this.options, signal, (r, s) => this.answerElicitation(r, s)),
+      },
+      created as CreateTaskResult,
+    );
   }
 
   readResource(uri: string, options: CallOptions = {}): Promise<ReadResourceResult> {

@@ -55,10 +55,17 @@ export interface ClientOptions {
   maxInputRounds?: number;
   /** 2026-07-28: a listed tool left out because its `x-mcp-header` annotations are invalid. */
   onInvalidTool?: (tool: Tool, reason: string) => void;
+  /**
+   * 2026-07-28: declare the tasks extension (default true), so the server may answer a
+   * tools/call with a task. `callTool` then waits for the task's result; `callToolAsTask`
+   * returns the handle. False: task tools run as plain calls (those that require a task fail).
+   */
+  tasks?: boolean;
 }
 
 export interface CallOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
+  /** Progress notifications; for a call that became a task, each change of its status message. */
   onprogress?: (progress: Progress) => void;
 }

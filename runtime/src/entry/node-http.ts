@@ -4,7 +4,7 @@ import { McpServer } from "../server/server.js";
 import { mountHandlers } from "../transports/http/handler.js";
 import { McpHttpHandler, type HttpHandlerOptions } from "./http-handler.js";
 import { OVER_BUDGET, TOO_LARGE, decodeChunks, type IncomingHttp } from "../transports/http/incoming.js";
-import { sseWriterOf, textBodyOf } from "../transports/http/responses.js";
+import type { HttpReply } from "../transports/http/responses.js";
 import type { SseWriter } from "../transports/http/sse.js";
 
 /** Adapts a node:http request; pass `parsedBody` when a framework already read the body. */
@@ -49,25 +49,35 @@ function readNodeBody(req: IncomingMessage, limit: number, onBytes?: (n: number)
   });
 }
 
-/** Writes a Web `Response` to a node:http response, streaming SSE bodies until either side ends them. */
+/**
+ * Writes a reply of the HTTP core: a JSON body leaves in one write with its headers; an
+ * SSE body goes straight from its writer to the socket.
+ */
+export function writeReply(res: ServerResponse, reply: HttpReply): void {
+  if (reply.sse) {
+    writeSse(res, reply.status, reply.headers, reply.sse);
+    return;
+  }
+  const body = reply.body;
+  reply.headers["content-length"] = body === undefined ? "0" : String(Buffer.byteLength(body));
+  res.writeHead(reply.status, reply.headers);
+  res.end(body);
+}
+
+/** Writes a Web `Response` to a node:http response, streaming its body until either side ends it. */
 export async function writeResponse(res: ServerResponse, response: Response): Promise<void> {
   const headers: Record<string, string> = {};
   response.headers.forEach((value, key) => (headers[key] = value));
-  const writer = sseWriterOf(response);
-  if (writer && response.body === null) {
-    writeSse(res, response.status, headers, writer);
-    return;
-  }
-  const text = textBodyOf(response);
-  if (text !== undefined || response.body === null) {
-    headers["content-length"] = text === undefined ? "0" : String(Buffer.byteLength(text));
+  if (response.body === null) {
+    headers["content-length"] = "0";
     res.writeHead(response.status, headers);
-    res.end(text);
+    res.end();
     return;
   }
   const streaming = headers["content-type"]?.startsWith("text/event-stream");
   if (!streaming) {
     const body = Buffer.from(await response.arrayBuffer());
+    headers["content-length"] = String(body.byteLength);
     res.writeHead(response.status, headers);
     res.end(body);
     return;
@@ -143,6 +153,8 @@ function writeSse(res: ServerResponse, status: number, headers: Record<string, s
 
 export interface HandlesHttp {
   handle(req: IncomingHttp): Promise<Response>;
+  /** Plain replies (the HTTP core's own handlers): written without a Web `Response`. */
+  serve?(req: IncomingHttp): Promise<HttpReply>;
   /** When present, middleware hands requests for other paths on to `next`. */
   serves?(path: string): boolean;
 }
@@ -158,8 +170,7 @@ export function toNodeListener(target: HandlesHttp): (req: IncomingMessage, res:
       return;
     }
     const incoming = fromNodeRequest(req);
-    (target instanceof McpHttpHandler ? target.serve(incoming) : target.handle(incoming))
-      .then((response) => writeResponse(res, response))
+    (target.serve ? target.serve(incoming).then((reply) => writeReply(res, reply)) : target.handle(incoming).then((response) => writeResponse(res, response)))
       .catch((error: Error) => {
         if (next) return next(error);
         if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });

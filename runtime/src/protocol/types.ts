@@ -321,4 +321,6 @@ export interface SubscriptionFilter {
   promptsListChanged?: boolean;
   resourcesListChanged?: boolean;
   resourceSubscriptions?: string[];
+  /** Tasks extension: the tasks whose status changes to push as `notifications/tasks`. */
+  taskIds?: string[];
 }

@@ -10,6 +10,7 @@ import type { PromptEntry, ResourceEntry, TemplateEntry, ToolEntry } from "./ent
 import type { CacheOptions } from "./modern-types.js";
 import type { Registry } from "./registry.js";
 import type { RequestStateOptions } from "./request-state.js";
+import type { TaskOptions } from "./task-types.js";
 
 /** The server options that features consult (a part of `ServerOptions`). */
 export interface CatalogOptions {
@@ -18,6 +19,10 @@ export interface CatalogOptions {
   auth?: { hideUnauthorized?: boolean } | false;
   cache?: CacheOptions;
   requestState?: RequestStateOptions;
+  /** The tasks extension's settings (tasks.ts). */
+  tasks?: TaskOptions;
+  /** Errors with no one to answer (a task that could not record its end). */
+  onerror?: (error: Error) => void;
 }
 
 export interface ServerCatalog {

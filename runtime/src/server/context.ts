@@ -17,6 +17,7 @@ import type { AuthInfo } from "../protocol/transport.js";
 import type { Features } from "../protocol/versions.js";
 import { fairly } from "./fair-share.js";
 import { missingCapability, missingCapabilityError, type InputRound } from "./input-required.js";
+import type { TaskControl } from "./task-types.js";
 import type { ModernEnvelope } from "./modern-types.js";
 
 /** Most requests to the client (elicitation, sampling, roots) awaiting an answer in one session. */
@@ -135,6 +136,37 @@ export class Context<App = unknown> {
    */
   inputRound?: InputRound;
 
+  /** @internal Set on a 2026-07-28 tools/call that may become a task (tasks extension). */
+  task?: TaskControl;
+
+  /**
+   * Turns this call into a task (a tool with `task: {start: handler}`): the client gets the
+   * task handle now, and the rest of the handler runs in the background; inputs asked from
+   * here on wait for tasks/update. Inputs asked before it are input-required rounds.
+   * Anywhere else (a plain call, the session era, a task already started) it does nothing.
+   */
+  startTask(): Promise<void> {
+    return this.task ? this.task.start() : Promise.resolve();
+  }
+
+  /** The task this call runs as, once started; undefined for a plain call. */
+  get taskId(): string | undefined {
+    return this.task?.taskId;
+  }
+
+  /**
+   * A short human-readable status. In a task it becomes the task's `statusMessage` (what
+   * `tasks/get` shows); in a plain call it is sent as a progress message when the client
+   * asked for progress.
+   */
+  async status(message: string): Promise<void> {
+    if (this.task?.started) return this.task.status(message);
+    // Progress must increase with each notification: nudge it past the last one, same total.
+    await this.progress(this.lastProgress + 1e-6, this.lastTotal, message);
+  }
+  private lastProgress = 0;
+  private lastTotal?: number;
+
   /** Whether this request is of the 2026-07-28 era (stateless, per-request `_meta`). */
   get isModern(): boolean {
     return this.session.modern !== undefined;
@@ -177,7 +209,8 @@ export class Context<App = unknown> {
   get log(): Logger {
     if (!this.logger) {
       const log = (level: LoggingLevel, data: unknown, logger?: string) =>
-        this.session.sendLog(level, data, logger, this.req.id);
+        // A task has no stream to log on (the extension carries no messages for tasks).
+        this.task?.started ? Promise.resolve() : this.session.sendLog(level, data, logger, this.req.id);
       const l = { log } as Logger;
       for (const level of LOGGING_LEVELS) {
         l[level] = (data, logger) => log(level, data, logger);
@@ -194,6 +227,10 @@ export class Context<App = unknown> {
    * Resolves once the transport has room again: await it in loops.
    */
   async progress(progress: number, total?: number, message?: string): Promise<void> {
+    this.lastProgress = progress;
+    this.lastTotal = total;
+    // In a task, progress shows in its statusMessage.
+    if (this.task?.started) return this.task.status(message ?? (total !== undefined ? `${progress}/${total}` : `${progress}`));
     const token = (this.meta as { progressToken?: unknown } | undefined)?.progressToken;
     if (!isProgressToken(token)) return;
     const params: Record<string, unknown> = { progressToken: token, progress };

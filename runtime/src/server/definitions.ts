@@ -15,6 +15,7 @@ import type {
 } from "../protocol/types.js";
 import type { Context } from "./context.js";
 import type { ValidateFn } from "./validation.js";
+import type { ToolTaskOptions } from "./task-types.js";
 
 type MaybePromise<T> = T | Promise<T>;
 
@@ -37,6 +38,11 @@ export interface ToolDefinition<In = any, Ctx extends Context<any> = Context<any
   annotations?: ToolAnnotations;
   icons?: Icon[];
   execution?: { taskSupport?: "forbidden" | "optional" | "required" };
+  /**
+   * May or must run as a task for 2026-07-28 clients declaring the tasks extension
+   * (docs/tasks.md). Session-era clients get a plain call either way.
+   */
+  task?: ToolTaskOptions;
   _meta?: Record<string, unknown>;
   /** OAuth scopes a caller needs (checked by the auth layer). */
   scopes?: string[];

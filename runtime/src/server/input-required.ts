@@ -91,7 +91,7 @@ export class InputRound {
 }
 
 /** Why an answer cannot be the result of its input request; undefined when it can. */
-function checkAnswer(method: InputRequest["method"], answer: unknown): string | undefined {
+export function checkAnswer(method: InputRequest["method"], answer: unknown): string | undefined {
   if (answer === null || typeof answer !== "object" || Array.isArray(answer)) return "expected a result object";
   const a = answer as Record<string, unknown>;
   switch (method) {

@@ -31,6 +31,9 @@ import type { HostedSession } from "./host.js";
 import type { CacheOptions, ModernEnvelope } from "./modern-types.js";
 import { listen } from "./subscriptions.js";
 import { methodTable } from "./method-table.js";
+import { TASK_METHODS } from "../protocol/tasks.js";
+import { prepareTaskCall } from "./task-call.js";
+import { currentTasks, serveTaskMethod, withTasksExtension } from "./tasks.js";
 
 export type { CacheOptions, ModernEnvelope } from "./modern-types.js";
 
@@ -148,7 +151,7 @@ export function modernView(session: HostedSession, env: ModernEnvelope): HostedS
     onStateChange: fixed(undefined),
     // No level in _meta: no notifications/message at all.
     logLevelIndex: fixed(env.logLevel === undefined ? LOGGING_LEVELS.length : LOGGING_LEVELS.indexOf(env.logLevel)),
-    capabilitiesCache: fixed(session.server.capabilities()),
+    capabilitiesCache: fixed(withTasksExtension(session.server, session.server.capabilities())),
   }) as HostedSession;
 }
 
@@ -158,6 +161,10 @@ export async function dispatchModern(session: HostedSession, params: Record<stri
   const server = session.server;
   const method = req.method;
   const raw = server.rawRequestHandlers.get(method);
+  // The tasks extension's methods (-32021 for a client that did not declare it).
+  if (!raw && TASK_METHODS.has(method)) {
+    return finish(server, method, params, await serveTaskMethod(server, method, params, env.clientCapabilities, req.extra?.authInfo));
+  }
   if (!raw && !MODERN_METHODS.has(method)) {
     throw new McpError(ErrorCode.MethodNotFound, `Method not found: ${method}${REMOVED.has(method) ? " (removed in protocol revision 2026-07-28)" : ""}`);
   }
@@ -167,12 +174,15 @@ export async function dispatchModern(session: HostedSession, params: Record<stri
   if (!raw && needs && caps[needs] === undefined) throw new McpError(ErrorCode.MethodNotFound, `Method not found: ${method} (the server has no ${needs})`);
 
   if (method === "server/discover" && !raw) return finish(server, method, params, discover(server, caps));
-  if (method === "subscriptions/listen" && !raw) return finish(server, method, params, await listen(view, params, req, caps));
+  if (method === "subscriptions/listen" && !raw) return finish(server, method, params, await listen(view, params, req, caps, (ids, owner) => currentTasks(server, ids, owner)));
 
   // Per-item scopes, for an authenticated caller (as in the session era).
   const auth = req.extra?.authInfo;
   if (auth && !raw) checkItemScopes(server, method, params, auth);
-  const ctx = new Context<any>(view, req);
+  // A tool that may run as a task (tasks extension): its handler sees the task's signal.
+  const taskCall = method === "tools/call" && !raw ? prepareTaskCall(server, env.clientCapabilities, params, req) : undefined;
+  const callReq = taskCall?.req ?? req;
+  const ctx = new Context<any>(view, callReq);
   let round: InputRound | undefined;
   let binding: PromiseLike<string> | undefined;
   if (INPUT_METHODS.has(method) && !raw) {
@@ -197,7 +207,14 @@ export async function dispatchModern(session: HostedSession, params: Record<stri
   let result: unknown;
   let failure: { error: unknown } | undefined;
   try {
-    result = await view.invoke(method, params, req, ctx);
+    if (taskCall) {
+      const outcome = await taskCall.run(ctx, () => view.invoke(method, params, callReq, ctx));
+      // Answered with the task: no requestState, no input round (those belong to the task now).
+      if ("created" in outcome) return finish(server, method, params, outcome.created);
+      result = outcome.value;
+    } else {
+      result = await view.invoke(method, params, req, ctx);
+    }
   } catch (error) {
     failure = { error };
   }

@@ -12,6 +12,7 @@ import type { Middleware, RawRequestHandler } from "./handlers.js";
 import type { CacheOptions } from "./modern-types.js";
 import { Registry, type Registered } from "./registry.js";
 import type { RequestStateOptions } from "./request-state.js";
+import type { TaskOptions } from "./task-types.js";
 import { SubscriptionHub } from "./subscription-hub.js";
 import { ServerSession, type RawNotificationHandler, type SessionServer } from "./session.js";
 import { fairly } from "./fair-share.js";
@@ -60,6 +61,8 @@ export interface ServerOptions<App = unknown, Items extends ItemHandles = ItemHa
   cache?: CacheOptions;
   /** How 2026-07-28 input-required round trips seal their `requestState` (secret, lifetime). */
   requestState?: RequestStateOptions;
+  /** The tasks extension (2026-07-28): where tasks live, default TTL, poll interval and lease. */
+  tasks?: TaskOptions;
   /** Errors with no one to answer (a handler crash behind a -32603, a failed send). */
   onerror?: (error: Error) => void;
 }

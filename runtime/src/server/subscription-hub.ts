@@ -5,11 +5,16 @@
  */
 import type { RequestId } from "../protocol/jsonrpc.js";
 import type { SubscriptionFilter } from "../protocol/types.js";
+import { TASK_NOTIFICATION, type DetailedTask } from "../protocol/tasks.js";
 
 /** One open listen stream. */
 export interface Listener {
   readonly id: RequestId;
   readonly filter: SubscriptionFilter;
+  /** The caller's principal: task notifications go only to the task's owner. */
+  readonly owner?: string;
+  /** Per followed task, what was last sent (a write that changes nothing visible sends nothing). */
+  readonly taskSeen?: Map<string, string>;
   send(method: string, params?: Record<string, unknown>): void;
   end(): void;
 }
@@ -37,6 +42,19 @@ export class SubscriptionHub {
   /** Tells the streams subscribed to `uri` that it changed. */
   resourceUpdated(uri: string): void {
     for (const l of this.listeners) if (l.filter.resourceSubscriptions?.includes(uri)) l.send("notifications/resources/updated", { uri });
+  }
+
+  /** Sends a task's new state (tasks extension) to the streams following it, as tasks/get would show it. */
+  taskChanged(owner: string | undefined, task: DetailedTask): void {
+    if (this.listeners.size === 0) return;
+    let text: string | undefined;
+    for (const l of this.listeners) {
+      if (!l.filter.taskIds?.includes(task.taskId) || l.owner !== owner || !l.taskSeen) continue;
+      text ??= JSON.stringify(task);
+      if (l.taskSeen.get(task.taskId) === text) continue;
+      l.taskSeen.set(task.taskId, text);
+      l.send(TASK_NOTIFICATION, JSON.parse(text) as Record<string, unknown>);
+    }
   }
 
   /** Ends every stream with its (empty) result: graceful shutdown. */

@@ -10,11 +10,16 @@
 import type { IncomingRequest } from "../protocol/engine.js";
 import { invalidParams } from "../protocol/jsonrpc.js";
 import { META, type ServerCapabilities, type SubscriptionFilter } from "../protocol/types.js";
+import { declaresTasks, type DetailedTask } from "../protocol/tasks.js";
 import { canSubscribe } from "./resources.js";
+import { principalOf, tasksExtensionRequired } from "./task-types.js";
 import type { HostedSession } from "./host.js";
 
 // The hub lives apart so the server can own it without importing the listen handling.
 export { SubscriptionHub } from "./subscription-hub.js";
+
+/** Most task ids one listen stream may follow. */
+export const MAX_LISTEN_TASK_IDS = 100;
 
 /** The filter as sent, checked: -32602 when it is not one. */
 function readFilter(value: unknown): SubscriptionFilter {
@@ -24,6 +29,10 @@ function readFilter(value: unknown): SubscriptionFilter {
   const f = value as Record<string, unknown>;
   for (const k of ["toolsListChanged", "promptsListChanged", "resourcesListChanged"] as const) {
     if (f[k] !== undefined && typeof f[k] !== "boolean") throw invalidParams(`Invalid params: notifications.${k} must be a boolean`);
+  }
+  const tasks = f.taskIds;
+  if (tasks !== undefined && (!Array.isArray(tasks) || tasks.some((t) => typeof t !== "string") || tasks.length > MAX_LISTEN_TASK_IDS)) {
+    throw invalidParams(`Invalid params: notifications.taskIds must be an array of at most ${MAX_LISTEN_TASK_IDS} task ids`);
   }
   const subs = f.resourceSubscriptions;
   if (subs !== undefined && (!Array.isArray(subs) || subs.some((u) => typeof u !== "string"))) {
@@ -41,11 +50,25 @@ function honour(view: HostedSession, filter: SubscriptionFilter, caps: ServerCap
   if (filter.resourceSubscriptions && caps.resources?.subscribe) {
     out.resourceSubscriptions = [...new Set(filter.resourceSubscriptions)].filter((uri) => canSubscribe(view.server, uri));
   }
+  // Task status notifications (tasks extension) need the client to declare it.
+  if (filter.taskIds !== undefined) {
+    if (!declaresTasks(view.clientCapabilities)) throw tasksExtensionRequired("task status notifications");
+    out.taskIds = [...new Set(filter.taskIds)];
+  }
   return out;
 }
 
+/** The followed tasks' current state (tasks extension), for a new listen stream. */
+export type CurrentTasks = (ids: readonly string[], owner: string | undefined) => Promise<DetailedTask[]>;
+
 /** Serves one subscriptions/listen request until it is cancelled or the server closes. */
-export async function listen(view: HostedSession, params: Record<string, unknown>, req: IncomingRequest, caps: ServerCapabilities): Promise<Record<string, unknown>> {
+export async function listen(
+  view: HostedSession,
+  params: Record<string, unknown>,
+  req: IncomingRequest,
+  caps: ServerCapabilities,
+  currentTasks?: CurrentTasks,
+): Promise<Record<string, unknown>> {
   const filter = honour(view, readFilter(params.notifications), caps);
   const id = req.id;
   const tag = { [META.subscriptionId]: id };
@@ -59,6 +82,8 @@ export async function listen(view: HostedSession, params: Record<string, unknown
     const remove = view.server.listeners.add({
       id,
       filter,
+      owner: principalOf(req.extra?.authInfo),
+      taskSeen: filter.taskIds ? new Map() : undefined,
       send,
       end: () => {
         signal.removeEventListener("abort", onAbort);
@@ -70,6 +95,16 @@ export async function listen(view: HostedSession, params: Record<string, unknown
       resolve();
     };
     signal.addEventListener("abort", onAbort, { once: true });
+    // Followed tasks: their state now, so a client never waits for the next change to learn it.
+    if (currentTasks && filter.taskIds && filter.taskIds.length > 0) {
+      const owner = principalOf(req.extra?.authInfo);
+      void currentTasks(filter.taskIds, owner).then(
+        (tasks) => {
+          for (const t of tasks) view.server.listeners.taskChanged(owner, t);
+        },
+        () => undefined,
+      );
+    }
   });
   return { _meta: tag };
 }

@@ -280,7 +280,11 @@ export class StreamableHttpClientTransport implements Transport {
       "mcp-method": m.method,
     };
     const p = m.params ?? {};
-    const name = m.method === "resources/read" ? p.uri : m.method === "tools/call" || m.method === "prompts/get" ? p.name : undefined;
+    const name =
+      m.method === "resources/read" ? p.uri
+      : m.method === "tools/call" || m.method === "prompts/get" ? p.name
+      : m.method === "tasks/get" || m.method === "tasks/update" || m.method === "tasks/cancel" ? p.taskId
+      : undefined;
     if (typeof name === "string") headers["mcp-name"] = name;
     if (m.method === "tools/call" && typeof p.name === "string") {
       const decls = this.toolHeaders.get(p.name);

@@ -11,6 +11,7 @@ import {
   type GetPromptResult,
   type Implementation,
   type ReadResourceResult,
+  type ToolTask,
   type Transport,
 } from "@mcpgen/runtime";
 import type * as T from "./types.js";
@@ -39,6 +40,55 @@ export class McpgenConformanceClient {
     return this.mcp.close();
   }
 
+  /** Asks the user to confirm, then pretends to delete the file (a task waiting for input) */
+  async confirmDelete(
+    input: T.ConfirmDeleteInput,
+    options?: CallOptions,
+  ): Promise<CallToolResult> {
+    return checkToolResult(
+      "confirm_delete",
+      await this.mcp.callTool("confirm_delete", input, options),
+    );
+  }
+
+  /** Starts 'confirm_delete' and returns its task (2026-07-28 tasks extension), or its result when the server answered at once. */
+  confirmDeleteAsTask(
+    input: T.ConfirmDeleteInput,
+    options?: CallOptions,
+  ): Promise<ToolTask | CallToolResult> {
+    return this.mcp.callToolAsTask("confirm_delete", input, options);
+  }
+
+  /** Fails as a tool (isError) after about a second; runs only as a task */
+  async failingJob(
+    input: T.FailingJobInput,
+    options?: CallOptions,
+  ): Promise<CallToolResult> {
+    return checkToolResult(
+      "failing_job",
+      await this.mcp.callTool("failing_job", input, options),
+    );
+  }
+
+  /** Starts 'failing_job' and returns its task (2026-07-28 tasks extension), or its result when the server answered at once. */
+  failingJobAsTask(
+    input: T.FailingJobInput,
+    options?: CallOptions,
+  ): Promise<ToolTask | CallToolResult> {
+    return this.mcp.callToolAsTask("failing_job", input, options);
+  }
+
+  /** Says hello (a plain tool, never a task) */
+  async greet(
+    input: T.GreetInput,
+    options?: CallOptions,
+  ): Promise<CallToolResult> {
+    return checkToolResult(
+      "greet",
+      await this.mcp.callTool("greet", input, options),
+    );
+  }
+
   /** Tool with JSON Schema 2020-12 features for conformance testing (SEP-1613, SEP-2106) */
   async jsonSchema202012Tool(
     input: T.JsonSchema202012ToolInput,
@@ -48,6 +98,63 @@ export class McpgenConformanceClient {
       "json_schema_2020_12_tool",
       await this.mcp.callTool("json_schema_2020_12_tool", input, options),
     );
+  }
+
+  /** Asks two questions at once (a task with two inputs pending) */
+  async multiInput(
+    input: T.MultiInputInput,
+    options?: CallOptions,
+  ): Promise<CallToolResult> {
+    return checkToolResult(
+      "multi_input",
+      await this.mcp.callTool("multi_input", input, options),
+    );
+  }
+
+  /** Starts 'multi_input' and returns its task (2026-07-28 tasks extension), or its result when the server answered at once. */
+  multiInputAsTask(
+    input: T.MultiInputInput,
+    options?: CallOptions,
+  ): Promise<ToolTask | CallToolResult> {
+    return this.mcp.callToolAsTask("multi_input", input, options);
+  }
+
+  /** Ends with a protocol error, so its task ends failed */
+  async protocolErrorJob(
+    input: T.ProtocolErrorJobInput,
+    options?: CallOptions,
+  ): Promise<CallToolResult> {
+    return checkToolResult(
+      "protocol_error_job",
+      await this.mcp.callTool("protocol_error_job", input, options),
+    );
+  }
+
+  /** Starts 'protocol_error_job' and returns its task (2026-07-28 tasks extension), or its result when the server answered at once. */
+  protocolErrorJobAsTask(
+    input: T.ProtocolErrorJobInput,
+    options?: CallOptions,
+  ): Promise<ToolTask | CallToolResult> {
+    return this.mcp.callToolAsTask("protocol_error_job", input, options);
+  }
+
+  /** Works for `seconds` seconds, then reports; a task for clients that declare the tasks extension */
+  async slowCompute(
+    input: T.SlowComputeInput,
+    options?: CallOptions,
+  ): Promise<CallToolResult> {
+    return checkToolResult(
+      "slow_compute",
+      await this.mcp.callTool("slow_compute", input, options),
+    );
+  }
+
+  /** Starts 'slow_compute' and returns its task (2026-07-28 tasks extension), or its result when the server answered at once. */
+  slowComputeAsTask(
+    input: T.SlowComputeInput,
+    options?: CallOptions,
+  ): Promise<ToolTask | CallToolResult> {
+    return this.mcp.callToolAsTask("slow_compute", input, options);
   }
 
   /** Tests audio content response */
@@ -381,6 +488,25 @@ export class McpgenConformanceClient {
       "test_tool_with_progress",
       await this.mcp.callTool("test_tool_with_progress", input, options),
     );
+  }
+
+  /** Asks the user's name in the request (input_required), then goes on as a task that greets them */
+  async testToolWithTask(
+    input: T.TestToolWithTaskInput,
+    options?: CallOptions,
+  ): Promise<CallToolResult> {
+    return checkToolResult(
+      "test_tool_with_task",
+      await this.mcp.callTool("test_tool_with_task", input, options),
+    );
+  }
+
+  /** Starts 'test_tool_with_task' and returns its task (2026-07-28 tasks extension), or its result when the server answered at once. */
+  testToolWithTaskAsTask(
+    input: T.TestToolWithTaskInput,
+    options?: CallOptions,
+  ): Promise<ToolTask | CallToolResult> {
+    return this.mcp.callToolAsTask("test_tool_with_task", input, options);
   }
 
   /** Switches test_toggled_prompt on or off, so the prompt list changes (list_changed) */

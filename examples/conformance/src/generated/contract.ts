@@ -31,7 +31,13 @@ export type LifespanServer = McpServer<unknown, ServerItems>;
  */
 export interface ServerItems {
   readonly tools: {
+    readonly confirm_delete: Registered;
+    readonly failing_job: Registered;
+    readonly greet: Registered;
     readonly json_schema_2020_12_tool: Registered;
+    readonly multi_input: Registered;
+    readonly protocol_error_job: Registered;
+    readonly slow_compute: Registered;
     readonly test_audio_content: Registered;
     readonly test_custom_header: Registered;
     readonly test_dynamic_tool: Registered;
@@ -59,6 +65,7 @@ export interface ServerItems {
     readonly test_toggled_tool: Registered;
     readonly test_tool_with_logging: Registered;
     readonly test_tool_with_progress: Registered;
+    readonly test_tool_with_task: Registered;
     readonly test_trigger_prompt_change: Registered;
     readonly test_trigger_tool_change: Registered;
   };
@@ -90,9 +97,61 @@ export type CompletionHandler = (
   ctx: ServerContext,
 ) => MaybePromise<CompletionReturn>;
 
+/** Context of the 'confirm_delete' tool, with its elicitation questions. */
+export interface ConfirmDeleteContext extends ServerContext {
+  elicit: {
+    /** Asks: Delete this file? */
+    confirm(message?: string): Promise<ElicitResult<T.ConfirmDeleteConfirm>>;
+  };
+}
+/** Handler of the 'confirm_delete' tool. */
+export type ConfirmDeleteHandler = (
+  input: T.ConfirmDeleteInput,
+  ctx: ConfirmDeleteContext,
+) => MaybePromise<ToolReturn>;
+
+/** Handler of the 'failing_job' tool. */
+export type FailingJobHandler = (
+  input: T.FailingJobInput,
+  ctx: ServerContext,
+) => MaybePromise<ToolReturn>;
+
+/** Handler of the 'greet' tool. */
+export type GreetHandler = (
+  input: T.GreetInput,
+  ctx: ServerContext,
+) => MaybePromise<ToolReturn>;
+
 /** Handler of the 'json_schema_2020_12_tool' tool. */
 export type JsonSchema202012ToolHandler = (
   input: T.JsonSchema202012ToolInput,
+  ctx: ServerContext,
+) => MaybePromise<ToolReturn>;
+
+/** Context of the 'multi_input' tool, with its elicitation questions. */
+export interface MultiInputContext extends ServerContext {
+  elicit: {
+    /** Asks: First answer? */
+    first(message?: string): Promise<ElicitResult<T.MultiInputFirst>>;
+    /** Asks: Second answer? */
+    second(message?: string): Promise<ElicitResult<T.MultiInputSecond>>;
+  };
+}
+/** Handler of the 'multi_input' tool. */
+export type MultiInputHandler = (
+  input: T.MultiInputInput,
+  ctx: MultiInputContext,
+) => MaybePromise<ToolReturn>;
+
+/** Handler of the 'protocol_error_job' tool. */
+export type ProtocolErrorJobHandler = (
+  input: T.ProtocolErrorJobInput,
+  ctx: ServerContext,
+) => MaybePromise<ToolReturn>;
+
+/** Handler of the 'slow_compute' tool. */
+export type SlowComputeHandler = (
+  input: T.SlowComputeInput,
   ctx: ServerContext,
 ) => MaybePromise<ToolReturn>;
 
@@ -350,6 +409,21 @@ export type TestToolWithLoggingHandler = (
 export type TestToolWithProgressHandler = (
   input: T.TestToolWithProgressInput,
   ctx: ServerContext,
+) => MaybePromise<ToolReturn>;
+
+/** Context of the 'test_tool_with_task' tool, with its elicitation questions. */
+export interface TestToolWithTaskContext extends ServerContext {
+  elicit: {
+    /** Asks: What is your name? */
+    userName(
+      message?: string,
+    ): Promise<ElicitResult<T.TestToolWithTaskUserName>>;
+  };
+}
+/** Handler of the 'test_tool_with_task' tool. */
+export type TestToolWithTaskHandler = (
+  input: T.TestToolWithTaskInput,
+  ctx: TestToolWithTaskContext,
 ) => MaybePromise<ToolReturn>;
 
 /** Handler of the 'test_trigger_prompt_change' tool. */

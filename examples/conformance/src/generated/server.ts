@@ -9,7 +9,13 @@ import {
 import type { AppContext, ServerItems } from "./contract.js";
 import * as S from "./schemas.js";
 import * as V from "./validators.js";
+import * as tool_confirm_delete from "../handlers/tools/confirm_delete.js";
+import * as tool_failing_job from "../handlers/tools/failing_job.js";
+import * as tool_greet from "../handlers/tools/greet.js";
 import * as tool_json_schema_2020_12_tool from "../handlers/tools/json_schema_2020_12_tool.js";
+import * as tool_multi_input from "../handlers/tools/multi_input.js";
+import * as tool_protocol_error_job from "../handlers/tools/protocol_error_job.js";
+import * as tool_slow_compute from "../handlers/tools/slow_compute.js";
 import * as tool_test_audio_content from "../handlers/tools/test_audio_content.js";
 import * as tool_test_custom_header from "../handlers/tools/test_custom_header.js";
 import * as tool_test_dynamic_tool from "../handlers/tools/test_dynamic_tool.js";
@@ -37,6 +43,7 @@ import * as tool_test_streaming_elicitation from "../handlers/tools/test_streami
 import * as tool_test_toggled_tool from "../handlers/tools/test_toggled_tool.js";
 import * as tool_test_tool_with_logging from "../handlers/tools/test_tool_with_logging.js";
 import * as tool_test_tool_with_progress from "../handlers/tools/test_tool_with_progress.js";
+import * as tool_test_tool_with_task from "../handlers/tools/test_tool_with_task.js";
 import * as tool_test_trigger_prompt_change from "../handlers/tools/test_trigger_prompt_change.js";
 import * as tool_test_trigger_tool_change from "../handlers/tools/test_trigger_tool_change.js";
 import * as resource_watched_resource from "../handlers/resources/watched-resource.js";
@@ -74,12 +81,93 @@ export function createServer(
   });
 
   server.tool({
+    name: "confirm_delete",
+    description:
+      "Asks the user to confirm, then pretends to delete the file (a task waiting for input)",
+    inputSchema: S.confirmDeleteInputSchema,
+    validateInput: V.confirmDeleteInput,
+    task: { support: "optional" },
+    handler: (input, ctx) =>
+      tool_confirm_delete.handler(
+        input,
+        attachForms(ctx, {
+          confirm: {
+            message: "Delete this file?",
+            schema: S.confirmDelete_confirmFormSchema,
+            validate: V.confirmDelete_confirmForm,
+          },
+        }),
+      ),
+  });
+
+  server.tool({
+    name: "failing_job",
+    description:
+      "Fails as a tool (isError) after about a second; runs only as a task",
+    inputSchema: S.failingJobInputSchema,
+    validateInput: V.failingJobInput,
+    task: { support: "required" },
+    handler: tool_failing_job.handler,
+  });
+
+  server.tool({
+    name: "greet",
+    description: "Says hello (a plain tool, never a task)",
+    inputSchema: S.greetInputSchema,
+    validateInput: V.greetInput,
+    handler: tool_greet.handler,
+  });
+
+  server.tool({
     name: "json_schema_2020_12_tool",
     description:
       "Tool with JSON Schema 2020-12 features for conformance testing (SEP-1613, SEP-2106)",
     inputSchema: S.jsonSchema202012ToolInputSchema,
     validateInput: V.jsonSchema202012ToolInput,
     handler: tool_json_schema_2020_12_tool.handler,
+  });
+
+  server.tool({
+    name: "multi_input",
+    description: "Asks two questions at once (a task with two inputs pending)",
+    inputSchema: S.multiInputInputSchema,
+    validateInput: V.multiInputInput,
+    task: { support: "optional" },
+    handler: (input, ctx) =>
+      tool_multi_input.handler(
+        input,
+        attachForms(ctx, {
+          first: {
+            message: "First answer?",
+            schema: S.multiInput_firstFormSchema,
+            validate: V.multiInput_firstForm,
+          },
+          second: {
+            message: "Second answer?",
+            schema: S.multiInput_secondFormSchema,
+            validate: V.multiInput_secondForm,
+          },
+        }),
+      ),
+  });
+
+  server.tool({
+    name: "protocol_error_job",
+    description: "Ends with a protocol error, so its task ends failed",
+    inputSchema: S.protocolErrorJobInputSchema,
+    validateInput: V.protocolErrorJobInput,
+    task: { support: "optional" },
+    handler: tool_protocol_error_job.handler,
+  });
+
+  server.tool({
+    name: "slow_compute",
+    description:
+      "Works for `seconds` seconds, then reports; a task for clients that declare the tasks extension",
+    inputSchema: S.slowComputeInputSchema,
+    validateInput: V.slowComputeInput,
+    task: { support: "optional" },
+    handler: tool_slow_compute.handler,
   });
 
   server.tool({
@@ -422,6 +510,27 @@ export function createServer(
     inputSchema: S.testToolWithProgressInputSchema,
     validateInput: V.testToolWithProgressInput,
     handler: tool_test_tool_with_progress.handler,
+  });
+
+  server.tool({
+    name: "test_tool_with_task",
+    description:
+      "Asks the user's name in the request (input_required), then goes on as a task that greets them",
+    inputSchema: S.testToolWithTaskInputSchema,
+    validateInput: V.testToolWithTaskInput,
+    task: { support: "required", start: "handler" },
+    handler: (input, ctx) =>
+      tool_test_tool_with_task.handler(
+        input,
+        attachForms(ctx, {
+          userName: {
+            message: "What is your name?",
+            schema: S.testToolWithTask_userNameFormSchema,
+            validate: V.testToolWithTask_userNameForm,
+            key: "user_name",
+          },
+        }),
+      ),
   });
 
   server.tool({

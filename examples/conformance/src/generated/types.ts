@@ -7,6 +7,28 @@ export type JsonSchema202012ToolInput = {
   [k: string]: unknown;
 } & JsonSchema202012ToolInput1;
 
+/**
+ * Arguments of the 'confirm_delete' tool.
+ */
+export interface ConfirmDeleteInput {
+  filename: string;
+}
+/**
+ * Answer to the 'confirm' question of 'confirm_delete'.
+ */
+export interface ConfirmDeleteConfirm {
+  confirm: boolean;
+}
+/**
+ * Arguments of the 'failing_job' tool.
+ */
+export interface FailingJobInput {}
+/**
+ * Arguments of the 'greet' tool.
+ */
+export interface GreetInput {
+  name: string;
+}
 export interface JsonSchema202012ToolInput1 {
   name?: string;
   address?: JsonSchema202012ToolInputAddress;
@@ -17,6 +39,35 @@ export interface JsonSchema202012ToolInput1 {
 export interface JsonSchema202012ToolInputAddress {
   street?: string;
   city?: string;
+}
+/**
+ * Arguments of the 'multi_input' tool.
+ */
+export interface MultiInputInput {}
+/**
+ * Answer to the 'first' question of 'multi_input'.
+ */
+export interface MultiInputFirst {
+  name?: string;
+  confirm?: boolean;
+}
+/**
+ * Answer to the 'second' question of 'multi_input'.
+ */
+export interface MultiInputSecond {
+  name?: string;
+  confirm?: boolean;
+}
+/**
+ * Arguments of the 'protocol_error_job' tool.
+ */
+export interface ProtocolErrorJobInput {}
+/**
+ * Arguments of the 'slow_compute' tool.
+ */
+export interface SlowComputeInput {
+  seconds: number;
+  label?: string;
 }
 /**
  * Arguments of the 'test_audio_content' tool.
@@ -272,6 +323,16 @@ export interface TestToolWithLoggingInput {}
  * Arguments of the 'test_tool_with_progress' tool.
  */
 export interface TestToolWithProgressInput {}
+/**
+ * Arguments of the 'test_tool_with_task' tool.
+ */
+export interface TestToolWithTaskInput {}
+/**
+ * Answer to the 'user_name' question of 'test_tool_with_task'.
+ */
+export interface TestToolWithTaskUserName {
+  name: string;
+}
 /**
  * Arguments of the 'test_trigger_prompt_change' tool.
  */

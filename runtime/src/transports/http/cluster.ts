@@ -227,7 +227,7 @@ export class ClusterRouting implements StreamRouting, ServerBroadcast {
       const streamId = `${sid}.0`;
       const m = message();
       const json = JSON.stringify(m);
-      sends.push(Promise.resolve(store.append(streamId, m, json.length)).then((eventId) => this.stored(streamId, eventId, json, false)));
+      sends.push(Promise.resolve(store.append(streamId, m, json)).then((eventId) => this.stored(streamId, eventId, json, false)));
     }
     const results = await Promise.allSettled(sends);
     for (const r of results) if (r.status === "rejected") this.host.onerror(r.reason as Error);
@@ -334,7 +334,7 @@ export class ClusterRouting implements StreamRouting, ServerBroadcast {
           },
         };
         const json = JSON.stringify(error);
-        const eventId = store ? await store.append(streamId, error, json.length) : undefined;
+        const eventId = store ? await store.append(streamId, error, json) : undefined;
         const final = i === open.length - 1;
         if (eventId !== undefined) this.stored(streamId, eventId, json, final);
         if (!stopped) writer.writeEvent(sseEventOfJson(json, eventId), eventId);

@@ -10,10 +10,11 @@ export type StoredMessage = JsonRpcMessage | JsonRpcMessage[];
  */
 export interface EventStore {
   /**
-   * Stores one event (`null`: a priming event with no data) and returns its id. `size`
-   * is the length of the message's JSON, when the caller already serialized it.
+   * Stores one event (`null`: a priming event with no data) and returns its id. `json` is
+   * the message already serialized, when the caller has it (a store may keep the text
+   * rather than the object).
    */
-  append(streamId: string, message: StoredMessage | null, size?: number): string | Promise<string>;
+  append(streamId: string, message: StoredMessage | null, json?: string): string | Promise<string>;
   /**
    * Sends every event after `lastEventId` on its stream, in order, and returns the
    * stream id; undefined when the id is unknown or expired.
@@ -58,7 +59,12 @@ export const EVENT_STORE_DEFAULTS = {
 
 interface StoredEvent {
   seq: number;
-  message: StoredMessage | null;
+  /**
+   * The message as JSON (null: a priming event, or dropped). Text, not the message
+   * object: a string is one flat allocation the garbage collector never has to walk,
+   * where a reply's object tree is dozens, and a replay sends JSON anyway.
+   */
+  json: string | null;
   /** Its serialized size (the JSON a replay sends), counted against the byte limits. */
   bytes: number;
 }
@@ -109,11 +115,16 @@ export class MemoryEventStore implements EventStore {
     for (const [k, v] of Object.entries(options)) if (v !== undefined) (this.limits as Record<string, number>)[k] = v;
   }
 
-  append(streamId: string, message: StoredMessage | null, size?: number): string {
-    const sessionId = sessionIdOfStream(streamId);
-    let session = this.sessions.get(sessionId);
-    if (!session) this.sessions.set(sessionId, (session = { streams: new Map(), bytes: 0 }));
-    let log = session.streams.get(streamId);
+  append(streamId: string, message: StoredMessage | null, json?: string): string {
+    // The stream first: its id is the caller's same string each time (its hash is kept),
+    // where the session id would be a new substring to hash on every event.
+    let log = this.streams.get(streamId);
+    let session = log?.session;
+    if (!session) {
+      const sessionId = sessionIdOfStream(streamId);
+      session = this.sessions.get(sessionId);
+      if (!session) this.sessions.set(sessionId, (session = { streams: new Map(), bytes: 0 }));
+    }
     if (log) {
       // Re-insert so the Maps' order is least recently written first.
       session.streams.delete(streamId);
@@ -126,14 +137,15 @@ export class MemoryEventStore implements EventStore {
     session.streams.set(streamId, log);
     this.streams.set(streamId, log);
     const seq = log.nextSeq++;
-    const bytes = (message === null ? 0 : (size ?? JSON.stringify(message).length)) + EVENT_OVERHEAD;
+    const text = message === null ? null : (json ?? JSON.stringify(message));
+    const bytes = (text === null ? 0 : text.length) + EVENT_OVERHEAD;
     // An event larger than a stream may hold is sent live but never kept (its seq is
     // used, so a client resuming before it is told it is gone).
     if (bytes > this.limits.maxBytesPerStream || bytes > this.limits.maxBytesPerSession || bytes > this.limits.maxBytes) {
       log.droppedThrough = seq;
       return `${streamId}.${seq}`;
     }
-    log.events.push({ seq, message, bytes });
+    log.events.push({ seq, json: text, bytes });
     this.count(log, bytes);
     this.trim(log);
     return `${streamId}.${seq}`;
@@ -161,7 +173,7 @@ export class MemoryEventStore implements EventStore {
       const e = log.events[log.head]!;
       // Left in place as a tombstone until compaction: its seq says where the gap ends.
       // Let go of the message now; the slot goes at the next compaction.
-      e.message = null;
+      e.json = null;
       log.head++;
       // Never lower: a newer event may have been dropped already (one too large to keep).
       log.droppedThrough = Math.max(log.droppedThrough, e.seq);
@@ -198,7 +210,7 @@ export class MemoryEventStore implements EventStore {
     if (log.droppedThrough > lastSeq) return undefined;
     for (let i = log.head; i < log.events.length; i++) {
       const e = log.events[i]!;
-      if (e.seq > lastSeq && e.message !== null) send(`${streamId}.${e.seq}`, e.message);
+      if (e.seq > lastSeq && e.json !== null) send(`${streamId}.${e.seq}`, JSON.parse(e.json) as StoredMessage);
     }
     return streamId;
   }

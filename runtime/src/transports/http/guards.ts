@@ -130,5 +130,26 @@ export function accepts(accept: string | undefined, type: string): boolean {
 }
 
 export function isJsonContentType(contentType: string | undefined): boolean {
+  if (contentType === "application/json") return true; // what nearly every client sends
   return contentType !== undefined && contentType.split(";")[0]!.trim().toLowerCase() === "application/json";
 }
+
+/**
+ * Whether a Streamable HTTP POST's Accept lists both JSON and SSE, as the transport
+ * requires. Clients send the same few Accept values on every request, so the answer is
+ * remembered per value (a bounded table: a client sending endless variants only
+ * recomputes).
+ */
+export function acceptsJsonAndSse(accept: string | undefined): boolean {
+  if (accept === undefined) return false;
+  let known = acceptMemo.get(accept);
+  if (known === undefined) {
+    known = accepts(accept, "application/json") && accepts(accept, "text/event-stream");
+    if (acceptMemo.size >= ACCEPT_MEMO_SIZE) acceptMemo.clear();
+    acceptMemo.set(accept, known);
+  }
+  return known;
+}
+
+const ACCEPT_MEMO_SIZE = 64;
+const acceptMemo = new Map<string, boolean>();

@@ -1,17 +1,18 @@
 import { ErrorCode, type RequestId } from "../../protocol/jsonrpc.js";
-import { DEFAULT_NEGOTIATED_VERSION, LATEST_SESSION_VERSION, isSupportedVersion, SESSION_PROTOCOL_VERSIONS } from "../../protocol/versions.js";
+import { DEFAULT_NEGOTIATED_VERSION, LATEST_SESSION_VERSION, featuresOf, isSupportedVersion, SESSION_PROTOCOL_VERSIONS } from "../../protocol/versions.js";
 import type { McpServer } from "../../server/server.js";
 import type { ServerSession } from "../../server/session.js";
 import type { AuthInfo, MessageExtra } from "../../protocol/transport.js";
 import { ClusterRouting, type ClusterBus } from "./cluster.js";
 import { MemoryEventStore, type EventStore, type MemoryEventStoreOptions } from "./event-store.js";
-import { accepts, checkHostAndOrigin, corsHeaders, isJsonContentType, preflightHeaders, type GuardOptions } from "./guards.js";
+import { accepts, acceptsJsonAndSse, checkHostAndOrigin, corsHeaders, isJsonContentType, preflightHeaders, type GuardOptions } from "./guards.js";
 import { OVER_BUDGET, TOO_LARGE, fromWebRequest, type IncomingHttp } from "./incoming.js";
 import { LegacySseEndpoint, legacyPaths, type LegacyAuth } from "./legacy-sse.js";
-import { emptyResponse, httpError, withBody, type HeaderMap } from "./responses.js";
+import { emptyReply, httpError, toWebResponse, withHeaders, isHttpReply, fromWebResponse, type HttpReply, type HeaderMap } from "./responses.js";
 import { ModernHttp, isModernNonPost, isModernPost } from "./modern-http.js";
 import { MemorySessionStore, type SessionRecord, type SessionStore } from "./session-store.js";
 import { SessionTransport, type Classified } from "./session-transport.js";
+import { StatelessPool } from "./stateless-pool.js";
 
 /**
  * What guards an endpoint when callers must authenticate (OAuth protected resource, token
@@ -20,11 +21,11 @@ import { SessionTransport, type Classified } from "./session-transport.js";
 export interface HttpGate {
   /** Whether a path is the gate's own (its metadata documents). */
   serves(path: string): boolean;
-  metadataResponse(req: IncomingHttp): Response;
+  metadataResponse(req: IncomingHttp): HttpReply;
   /** The caller's identity, or the refusal (401/403) to send. */
-  authenticate(req: IncomingHttp): Promise<AuthInfo | Response>;
+  authenticate(req: IncomingHttp): Promise<AuthInfo | HttpReply>;
   /** A refusal when the body names an item whose scopes the caller lacks. */
-  checkItems(body: unknown, auth: AuthInfo, req: IncomingHttp): Response | undefined;
+  checkItems(body: unknown, auth: AuthInfo, req: IncomingHttp): HttpReply | undefined;
 }
 
 export interface HttpEndpointOptions extends GuardOptions {
@@ -115,8 +116,8 @@ const DEFAULTS = {
 export class HttpEndpoint {
   readonly path: string;
   private readonly live = new Map<string, LiveSession>();
-  /** Stateless sessions serving one request each. */
-  private readonly transient = new Set<ServerSession>();
+  /** Sessions answering stateless POSTs. */
+  private readonly stateless: StatelessPool;
   private readonly eventStore?: EventStore;
   private readonly sessionStore: SessionStore;
   private readonly legacy?: LegacySseEndpoint;
@@ -147,6 +148,11 @@ export class HttpEndpoint {
     }
     if (options.cluster && this.stateful) this.cluster = this.joinCluster(options.cluster);
     this.gate = options.gate;
+    this.stateless = new StatelessPool(server, {
+      onerror: this.onerror,
+      keepAliveMs: options.keepAliveMs ?? DEFAULTS.keepAliveMs,
+      maxBufferedBytes: options.maxBufferedBytes ?? DEFAULTS.maxBufferedBytes,
+    });
     this.modern = new ModernHttp(server, {
       json: options.json,
       keepAliveMs: options.keepAliveMs ?? DEFAULTS.keepAliveMs,
@@ -187,7 +193,7 @@ export class HttpEndpoint {
    * what they declare: a client that declares megabytes and trickles them holds only what it
    * sent, so slow bodies cannot use up the budget and lock every other client out.
    */
-  readonly readBody = async (req: IncomingHttp, cors: HeaderMap, limit: number): Promise<{ body: unknown } | Response> => {
+  readonly readBody = async (req: IncomingHttp, cors: HeaderMap, limit: number): Promise<{ body: unknown } | HttpReply> => {
     if (!isJsonContentType(req.header("content-type"))) {
       return httpError(415, -32000, "Unsupported Media Type: Content-Type must be application/json", cors);
     }
@@ -243,15 +249,16 @@ export class HttpEndpoint {
     return this.live.size + (this.legacy?.size ?? 0);
   }
 
+  /** Answers a request with a Web `Response` (fetch-style servers and middleware). */
   async handle(req: IncomingHttp): Promise<Response> {
-    return withBody(await this.serve(req));
+    return toWebResponse(await this.serve(req));
   }
 
   /**
-   * @internal `handle` for the node adapter: a JSON body may still be text beside the
-   * Response (`textBodyOf`), which the adapter writes without building a body stream.
+   * Answers a request with plain data (see `HttpReply`): the node adapter writes it to the
+   * socket as it is, with no Web `Response` in between.
    */
-  async serve(req: IncomingHttp): Promise<Response> {
+  async serve(req: IncomingHttp): Promise<HttpReply> {
     const path = pathOnly(req.path);
     if (this.gate?.serves(path)) {
       // The metadata names this server (its `resource` may come from the Host header):
@@ -263,7 +270,7 @@ export class HttpEndpoint {
     const cors = corsHeaders(req, this.options) ?? {};
     if (req.method === "OPTIONS") {
       const preflight = preflightHeaders(req, this.options);
-      return preflight ? emptyResponse(204, preflight) : methodNotAllowed(cors);
+      return preflight ? emptyReply(204, preflight) : methodNotAllowed(cors);
     }
     const forbidden = checkHostAndOrigin(req, this.options);
     if (forbidden) return httpError(403, -32000, forbidden, cors);
@@ -271,11 +278,11 @@ export class HttpEndpoint {
     let authInfo: AuthInfo | undefined;
     if (this.gate) {
       const outcome = await this.gate.authenticate(req);
-      if (outcome instanceof Response) return withHeaders(outcome, cors);
+      if (isHttpReply(outcome)) return withHeaders(outcome, cors);
       authInfo = outcome;
     } else if (this.options.authenticate) {
       const outcome = await this.options.authenticate(req);
-      if (outcome instanceof Response) return withHeaders(outcome, cors);
+      if (outcome instanceof Response) return withHeaders(await fromWebResponse(outcome), cors);
       authInfo = outcome;
     }
     const extra = messageExtra(req, authInfo);
@@ -297,15 +304,15 @@ export class HttpEndpoint {
     }
   }
 
-  private async post(req: IncomingHttp, extra: MessageExtra, cors: HeaderMap): Promise<Response> {
+  private async post(req: IncomingHttp, extra: MessageExtra, cors: HeaderMap): Promise<HttpReply> {
     const accept = req.header("accept");
-    if (!accepts(accept, "application/json") || !accepts(accept, "text/event-stream")) {
+    if (!acceptsJsonAndSse(accept)) {
       return httpError(406, -32000, "Not Acceptable: the client must accept both application/json and text/event-stream", cors);
     }
     let body = req.parsedBody;
     if (body === undefined) {
       const read = await this.readBody(req, cors, this.options.maxBodyBytes ?? DEFAULTS.maxBodyBytes);
-      if (read instanceof Response) return read;
+      if (isHttpReply(read)) return read;
       body = read.body;
     }
     const classified = classify(body);
@@ -333,63 +340,53 @@ export class HttpEndpoint {
       return live.transport.post(body, classified, extra, { json, protocolVersion: version }, { ...cors, "mcp-session-id": live.record.id });
     }
     const found = await this.findSession(req, cors, extra);
-    if (found instanceof Response) return found;
+    if (isHttpReply(found)) return found;
     const version = this.versionHeader(req, cors);
-    if (version instanceof Response) return version;
+    if (isHttpReply(version)) return version;
     if (classified.batch && !found.session.features.batches) {
       return httpError(400, ErrorCode.InvalidRequest, `Invalid Request: JSON-RPC batches are not supported in ${found.session.protocolVersion}`, cors);
     }
     if (this.cluster && classified.requestIds.length === 0) {
       // Answers to another node's requests, and cancellations, go on to the other nodes.
       body = this.cluster.route(found.record.id, body);
-      if (body === undefined) return emptyResponse(202, cors);
+      if (body === undefined) return emptyReply(202, cors);
     }
     return found.transport.post(body, classified, extra, { json, protocolVersion: found.session.protocolVersion }, cors);
   }
 
-  /** Stateless: a fresh session answers this POST, then goes away. */
-  private async postStateless(req: IncomingHttp, body: unknown, classified: Classified, extra: MessageExtra, cors: HeaderMap, init: boolean): Promise<Response> {
+  /**
+   * Stateless: a session answers this POST and is then free for the next one (see
+   * StatelessPool); `initialize` gets one of its own.
+   */
+  private async postStateless(req: IncomingHttp, body: unknown, classified: Classified, extra: MessageExtra, cors: HeaderMap, init: boolean): Promise<HttpReply> {
     let version = DEFAULT_NEGOTIATED_VERSION as string;
     if (!init) {
       const v = this.versionHeader(req, cors);
-      if (v instanceof Response) return v;
+      if (isHttpReply(v)) return v;
       version = v;
-    }
-    const transport = new SessionTransport({
-      onerror: this.onerror,
-      keepAliveMs: this.options.keepAliveMs ?? DEFAULTS.keepAliveMs,
-      maxBufferedBytes: this.options.maxBufferedBytes ?? DEFAULTS.maxBufferedBytes,
-    });
-    const session = await this.server.connect(transport);
-    this.transient.add(session);
-    const release = () => {
-      this.transient.delete(session);
-      void session.close();
-    };
-    transport.onDrained(release);
-    session.stateless = true;
-    if (!init) {
-      session.restore({ protocolVersion: version, clientCapabilities: {} });
-      if (classified.batch && !session.features.batches) {
-        release();
+      if (classified.batch && !featuresOf(version).batches) {
         return httpError(400, ErrorCode.InvalidRequest, `Invalid Request: JSON-RPC batches are not supported in ${version}`, cors);
       }
     }
-    const response = transport.post(body, classified, extra, { json: this.options.json === true, protocolVersion: init ? requestedVersion(body) : version }, cors);
+    const acquired = init ? this.stateless.fresh() : this.stateless.acquire(version);
+    const entry = acquired instanceof Promise ? await acquired : acquired;
+    const release = () => this.stateless.release(entry);
+    entry.transport.onDrained(release);
+    const reply = entry.transport.post(body, classified, extra, { json: this.options.json === true, protocolVersion: init ? requestedVersion(body) : version }, cors);
     if (classified.requestIds.length === 0) release();
-    return response;
+    return reply;
   }
 
-  private async get(req: IncomingHttp, cors: HeaderMap, extra: MessageExtra): Promise<Response> {
+  private async get(req: IncomingHttp, cors: HeaderMap, extra: MessageExtra): Promise<HttpReply> {
     // A 2026-07-28 client (it names that version) has POST only: it listens with subscriptions/listen.
     if (!this.stateful || isModernNonPost(req)) return methodNotAllowed(cors, "POST");
     if (!accepts(req.header("accept"), "text/event-stream")) {
       return httpError(406, -32000, "Not Acceptable: the client must accept text/event-stream", cors);
     }
     const found = await this.findSession(req, cors, extra);
-    if (found instanceof Response) return found;
+    if (isHttpReply(found)) return found;
     const version = this.versionHeader(req, cors);
-    if (version instanceof Response) return version;
+    if (isHttpReply(version)) return version;
     const lastEventId = req.header("last-event-id");
     if (!lastEventId && this.cluster && !(await this.cluster.mayOpenStandalone(found.record.id))) {
       return httpError(409, -32000, "Conflict: this session already has a GET stream open", cors);
@@ -397,19 +394,19 @@ export class HttpEndpoint {
     return lastEventId ? found.transport.resume(lastEventId, cors) : found.transport.openStandalone(found.session.protocolVersion, cors);
   }
 
-  private async delete(req: IncomingHttp, cors: HeaderMap, extra: MessageExtra): Promise<Response> {
+  private async delete(req: IncomingHttp, cors: HeaderMap, extra: MessageExtra): Promise<HttpReply> {
     if (!this.stateful || isModernNonPost(req)) return methodNotAllowed(cors, "POST");
     const found = await this.findSession(req, cors, extra);
-    if (found instanceof Response) return found;
+    if (isHttpReply(found)) return found;
     const version = this.versionHeader(req, cors);
-    if (version instanceof Response) return version;
+    if (isHttpReply(version)) return version;
     await this.endSession(found, true);
     this.cluster?.ended(found.record.id);
-    return emptyResponse(200, cors);
+    return emptyReply(200, cors);
   }
 
   /** The session a request names: live here, or resumed from the store. */
-  private async findSession(req: IncomingHttp, cors: HeaderMap, extra: MessageExtra): Promise<LiveSession | Response> {
+  private async findSession(req: IncomingHttp, cors: HeaderMap, extra: MessageExtra): Promise<LiveSession | HttpReply> {
     const id = req.header("mcp-session-id");
     if (id === undefined) return httpError(400, -32000, "Bad Request: Mcp-Session-Id header is required", cors);
     const now = Date.now();
@@ -436,7 +433,7 @@ export class HttpEndpoint {
     return live;
   }
 
-  private versionHeader(req: IncomingHttp, cors: HeaderMap): string | Response {
+  private versionHeader(req: IncomingHttp, cors: HeaderMap): string | HttpReply {
     const v = req.header("mcp-protocol-version");
     if (v === undefined) return DEFAULT_NEGOTIATED_VERSION;
     if (!isSupportedVersion(v)) {
@@ -546,7 +543,7 @@ export class HttpEndpoint {
       if (this.sweeper) clearInterval(this.sweeper);
       // 2026-07-28 listen streams end with their result instead of waiting for the timeout.
       this.server.listeners.closeAll();
-      const sessions = [...[...this.live.values()].map((l) => l.session), ...this.transient, ...(this.legacy?.sessions() ?? []), ...this.modern.sessions()];
+      const sessions = [...[...this.live.values()].map((l) => l.session), ...this.stateless.sessions(), ...(this.legacy?.sessions() ?? []), ...this.modern.sessions()];
       let timer: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([
         Promise.allSettled(sessions.map((s) => s.peer.drain())),
@@ -555,6 +552,7 @@ export class HttpEndpoint {
       clearTimeout(timer);
       await Promise.allSettled(sessions.map((s) => s.close()));
       this.live.clear();
+      this.stateless.clear();
       this.cluster?.close();
     })();
     return this.closing;
@@ -573,17 +571,20 @@ export function endpointOnError(server: McpServer<any>, options: { onerror?: (er
 export interface MountedHandlers {
   fetch(request: Request): Promise<Response>;
   handle(req: IncomingHttp): Promise<Response>;
+  serve(req: IncomingHttp): Promise<HttpReply>;
   /** Whether one of the handlers serves this path (middleware passes the others on). */
   serves(path: string): boolean;
   close(options?: { timeoutMs?: number }): Promise<void>;
 }
 
 export function mountHandlers(...handlers: HttpEndpoint[]): MountedHandlers {
-  const handle = (req: IncomingHttp) => {
+  const serve = (req: IncomingHttp): Promise<HttpReply> => {
     const h = handlers.find((x) => x.serves(req.path));
-    return h ? h.handle(req) : Promise.resolve(httpError(404, -32000, `Not Found: ${pathOnly(req.path)}`));
+    return h ? h.serve(req) : Promise.resolve(httpError(404, -32000, `Not Found: ${pathOnly(req.path)}`));
   };
+  const handle = async (req: IncomingHttp) => toWebResponse(await serve(req));
   return {
+    serve,
     handle,
     serves: (path) => handlers.some((h) => h.serves(path)),
     fetch: (request: Request) => handle(fromWebRequest(request)),
@@ -609,24 +610,25 @@ function ownerOf(auth: AuthInfo | undefined): string {
   return JSON.stringify([auth?.issuer ?? null, auth?.subject ?? null, auth?.clientId ?? null]);
 }
 
-function methodNotAllowed(cors: HeaderMap, allow = "GET, POST, DELETE"): Response {
+function methodNotAllowed(cors: HeaderMap, allow = "GET, POST, DELETE"): HttpReply {
   return httpError(405, -32000, "Method Not Allowed", { ...cors, allow });
-}
-
-function withHeaders(response: Response, headers: HeaderMap): Response {
-  for (const [k, v] of Object.entries(headers)) response.headers.set(k, v);
-  return response;
 }
 
 /** Headers are turned into an object only if a handler asks for them. */
 function messageExtra(req: IncomingHttp, authInfo: AuthInfo | undefined): MessageExtra {
-  let headers: MessageExtra["headers"];
-  return {
-    authInfo,
-    get headers() {
-      return (headers ??= req.headers());
-    },
-  };
+  return new HttpMessageExtra(req, authInfo);
+}
+
+/** A class rather than an object literal with a getter: one shape for every request. */
+class HttpMessageExtra implements MessageExtra {
+  private cached?: MessageExtra["headers"];
+  constructor(
+    private readonly req: IncomingHttp,
+    readonly authInfo: AuthInfo | undefined,
+  ) {}
+  get headers(): MessageExtra["headers"] {
+    return (this.cached ??= this.req.headers());
+  }
 }
 
 function isInitialize(body: unknown): boolean {

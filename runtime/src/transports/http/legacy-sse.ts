@@ -4,7 +4,7 @@ import type { ServerSession } from "../../server/session.js";
 import type { AuthInfo, MessageExtra, Transport, TransportSink } from "../../protocol/transport.js";
 import { accepts } from "./guards.js";
 import type { IncomingHttp } from "./incoming.js";
-import { emptyResponse, httpError, sseResponse, type HeaderMap } from "./responses.js";
+import { emptyReply, httpError, sseReply, isHttpReply, withHeaders, type HttpReply, type HeaderMap } from "./responses.js";
 import { SSE_HEADERS, SseWriter, sseEvent, type SseWriterLimits } from "./sse.js";
 
 export interface LegacyPaths {
@@ -60,7 +60,7 @@ class LegacySseTransport implements Transport {
  */
 export interface LegacyAuth {
   ownerOf(auth: AuthInfo | undefined): string | undefined;
-  checkItems(body: unknown, auth: AuthInfo | undefined, req: IncomingHttp): Response | undefined;
+  checkItems(body: unknown, auth: AuthInfo | undefined, req: IncomingHttp): HttpReply | undefined;
 }
 
 interface LegacyClient {
@@ -82,7 +82,7 @@ export class LegacySseEndpoint {
     /** The stream's limits: senders wait past `maxBufferedBytes`; past `maxUnreadBytes` the client is cut off, which ends its session (this transport cannot resume). */
     private readonly limits: SseWriterLimits,
     /** The handler's body reader: the same size limit and server-wide budget as Streamable HTTP. */
-    private readonly readBody: (req: IncomingHttp, cors: HeaderMap, limit: number) => Promise<{ body: unknown } | Response>,
+    private readonly readBody: (req: IncomingHttp, cors: HeaderMap, limit: number) => Promise<{ body: unknown } | HttpReply>,
     private readonly auth?: LegacyAuth,
   ) {}
 
@@ -98,7 +98,7 @@ export class LegacySseEndpoint {
     return [...this.clients.values()].map((c) => c.session);
   }
 
-  handle(req: IncomingHttp, path: string, extra: MessageExtra, cors: HeaderMap, maxBodyBytes: number): Promise<Response> | Response {
+  handle(req: IncomingHttp, path: string, extra: MessageExtra, cors: HeaderMap, maxBodyBytes: number): Promise<HttpReply> | HttpReply {
     if (path === this.paths.ssePath) {
       if (req.method !== "GET") return httpError(405, -32000, "Method Not Allowed", { ...cors, allow: "GET" });
       if (!accepts(req.header("accept"), "text/event-stream")) return httpError(406, -32000, "Not Acceptable: the client must accept text/event-stream", cors);
@@ -108,7 +108,7 @@ export class LegacySseEndpoint {
     return this.post(req, extra, cors, maxBodyBytes);
   }
 
-  private async open(cors: HeaderMap, extra: MessageExtra): Promise<Response> {
+  private async open(cors: HeaderMap, extra: MessageExtra): Promise<HttpReply> {
     const id = crypto.randomUUID();
     const writer = new SseWriter(this.keepAliveMs, this.limits);
     const transport = new LegacySseTransport(id, writer);
@@ -119,10 +119,10 @@ export class LegacySseEndpoint {
     writer.onCancel(() => void session.close());
     // Relative, so it resolves against whatever URL the client reached us by.
     writer.write(`event: endpoint\ndata: ${this.paths.messagesPath}?sessionId=${id}\n\n`);
-    return sseResponse(writer, { ...SSE_HEADERS, ...cors });
+    return sseReply(writer, { ...SSE_HEADERS, ...cors });
   }
 
-  private async post(req: IncomingHttp, extra: MessageExtra, cors: HeaderMap, limit: number): Promise<Response> {
+  private async post(req: IncomingHttp, extra: MessageExtra, cors: HeaderMap, limit: number): Promise<HttpReply> {
     const id = new URLSearchParams(req.path.slice(req.path.indexOf("?") + 1)).get("sessionId");
     if (!id) return httpError(400, -32000, "Bad Request: sessionId query parameter is required", cors);
     const client = this.clients.get(id);
@@ -133,17 +133,14 @@ export class LegacySseEndpoint {
     let body = req.parsedBody;
     if (body === undefined) {
       const read = await this.readBody(req, cors, limit);
-      if (read instanceof Response) return read;
+      if (isHttpReply(read)) return read;
       body = read.body;
     }
     const denied = this.auth?.checkItems(body, extra.authInfo, req);
-    if (denied) {
-      for (const [k, v] of Object.entries(cors)) denied.headers.set(k, v);
-      return denied;
-    }
+    if (denied) return withHeaders(denied, cors);
     // Replies travel on the GET stream; the engine answers malformed messages there too.
     client.transport.receive(body, extra);
-    return emptyResponse(202, cors);
+    return emptyReply(202, cors);
   }
 
   /** Ends sessions whose stream is gone (the connection is the session here). */

@@ -18,7 +18,7 @@ import type { McpServer, ToolEntry } from "../../server/server.js";
 import type { ServerSession } from "../../server/session.js";
 import type { MessageExtra, SendOptions, Transport, TransportSink } from "../../protocol/transport.js";
 import type { IncomingHttp } from "./incoming.js";
-import { emptyResponse, jsonResponse, sseResponse, type HeaderMap } from "./responses.js";
+import { emptyReply, jsonReply, sseReply, type HttpReply, type HeaderMap } from "./responses.js";
 import { SSE_HEADERS, SseWriter, sseEvent } from "./sse.js";
 
 export interface ModernHttpOptions {
@@ -34,7 +34,15 @@ export interface ModernHttpOptions {
 }
 
 /** Methods whose `Mcp-Name` header mirrors a body field. */
-const NAME_SOURCE: Record<string, "name" | "uri"> = { "tools/call": "name", "prompts/get": "name", "resources/read": "uri" };
+const NAME_SOURCE: Record<string, "name" | "uri" | "taskId"> = {
+  "tools/call": "name",
+  "prompts/get": "name",
+  "resources/read": "uri",
+  // The tasks extension routes its methods by task id.
+  "tasks/get": "taskId",
+  "tasks/update": "taskId",
+  "tasks/cancel": "taskId",
+};
 
 /**
  * Whether a POST body belongs to the 2026-07-28 era: it claims a version in `_meta` that
@@ -90,15 +98,15 @@ export class ModernHttp {
     return [...this.live];
   }
 
-  async post(req: IncomingHttp, body: unknown, extra: MessageExtra, cors: HeaderMap): Promise<Response> {
+  async post(req: IncomingHttp, body: unknown, extra: MessageExtra, cors: HeaderMap): Promise<HttpReply> {
     const fail = (status: number, id: RequestId | null, code: number, message: string, data?: unknown) =>
-      jsonResponse(status, { jsonrpc: "2.0", id, error: data === undefined ? { code, message } : { code, message, data } }, cors);
+      jsonReply(status, { jsonrpc: "2.0", id, error: data === undefined ? { code, message } : { code, message, data } }, cors);
     if (Array.isArray(body)) return fail(400, null, ErrorCode.InvalidRequest, "Invalid Request: protocol revision 2026-07-28 has no JSON-RPC batches");
     const m = body as Record<string, unknown>;
     if (typeof m.method !== "string") return fail(400, (m.id as RequestId) ?? null, ErrorCode.InvalidRequest, "Invalid Request: a 2026-07-28 client posts requests and notifications only");
     if (m.id === undefined) {
       // Notifications: over HTTP a request is cancelled by closing its stream, so there is nothing to do.
-      return emptyResponse(202, cors);
+      return emptyReply(202, cors);
     }
     const id = m.id as RequestId;
     const method = m.method;
@@ -145,7 +153,7 @@ export class ModernHttp {
   }
 
   /** Hands the request to a session of its own and answers with what it sends. */
-  private async dispatch(body: unknown, id: RequestId, method: string, extra: MessageExtra, cors: HeaderMap): Promise<Response> {
+  private async dispatch(body: unknown, id: RequestId, method: string, extra: MessageExtra, cors: HeaderMap): Promise<HttpReply> {
     const exchange = new Exchange(id, cors, {
       json: this.options.json === true && method !== "subscriptions/listen",
       keepAliveMs: this.options.keepAliveMs,
@@ -169,8 +177,8 @@ class Exchange implements Transport {
   readonly sessionId = undefined;
   private sink?: TransportSink;
   private writer?: SseWriter;
-  private resolve!: (response: Response) => void;
-  private readonly response = new Promise<Response>((r) => (this.resolve = r));
+  private resolve!: (response: HttpReply) => void;
+  private readonly response = new Promise<HttpReply>((r) => (this.resolve = r));
   private answered = false;
   private finished = false;
   private timer?: ReturnType<typeof setTimeout>;
@@ -187,7 +195,7 @@ class Exchange implements Transport {
   }
 
   /** Hands the request to the engine; resolves with the HTTP response once it starts. */
-  begin(body: unknown, extra: MessageExtra): Promise<Response> {
+  begin(body: unknown, extra: MessageExtra): Promise<HttpReply> {
     if (!this.options.json) {
       if (this.options.streamAfterMs <= 0) this.stream();
       else {
@@ -216,7 +224,7 @@ class Exchange implements Transport {
       this.done();
     });
     this.answered = true;
-    this.resolve(sseResponse(writer, { ...SSE_HEADERS, ...this.headers }));
+    this.resolve(sseReply(writer, { ...SSE_HEADERS, ...this.headers }));
     return writer;
   }
 
@@ -230,7 +238,7 @@ class Exchange implements Transport {
       } else {
         clearTimeout(this.timer);
         this.answered = true;
-        this.resolve(jsonResponse(m.error ? statusOf(m.error.code) : 200, message, this.headers));
+        this.resolve(jsonReply(m.error ? statusOf(m.error.code) : 200, message, this.headers));
       }
       this.done();
       return;
@@ -258,7 +266,7 @@ class Exchange implements Transport {
     clearTimeout(this.timer);
     if (!this.answered) {
       this.answered = true;
-      this.resolve(jsonResponse(503, { jsonrpc: "2.0", id: this.id, error: { code: -32000, message: "The server closed before answering" } }, this.headers));
+      this.resolve(jsonReply(503, { jsonrpc: "2.0", id: this.id, error: { code: -32000, message: "The server closed before answering" } }, this.headers));
     }
     this.writer?.close();
     const sink = this.sink;

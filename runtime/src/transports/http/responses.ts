@@ -3,65 +3,72 @@ import type { SseWriter } from "./sse.js";
 
 export type HeaderMap = Record<string, string>;
 
-/** Bodies we made from a string, so the node adapter can write them without reading a stream. */
-const textBodies = new WeakMap<Response, string>();
-
-export function textBodyOf(response: Response): string | undefined {
-  return textBodies.get(response);
-}
-
 /**
- * A JSON body; `Content-Type` and the extra headers are set in one go. The body is kept
- * as text beside a body-less Response: the node adapter writes the text as it is, and
- * `withBody` builds the body stream (which costs more than the rest of a small request)
- * only for a consumer that reads Responses.
+ * What the HTTP core answers with: plain data. The node adapter writes it to the socket
+ * as it is (one `writeHead` and one `end` for a JSON reply); fetch-style callers get a
+ * Web `Response` made from it by `toWebResponse`. Building a `Response` (and its
+ * `Headers`) for every node request cost more than the rest of a small call.
  */
-export function jsonResponse(status: number, body: JsonRpcMessage | JsonRpcMessage[] | Record<string, unknown>, headers?: HeaderMap): Response {
-  const text = JSON.stringify(body);
-  const response = new Response(null, {
-    status,
-    headers: headers ? { "content-type": "application/json", ...headers } : { "content-type": "application/json" },
-  });
-  textBodies.set(response, text);
-  return response;
+export interface HttpReply {
+  status: number;
+  /** Lower-case names; each reply owns its object (callers may add to it). */
+  headers: HeaderMap;
+  /** A whole body (JSON text). */
+  body?: string;
+  /** An SSE body: the events this writer writes, until it closes. */
+  sse?: SseWriter;
 }
 
-/** SSE bodies not yet taken: the node adapter attaches to the writer, others read its stream. */
-const sseBodies = new WeakMap<Response, SseWriter>();
+export function isHttpReply(value: unknown): value is HttpReply {
+  return typeof (value as HttpReply | null)?.status === "number" && typeof (value as HttpReply).headers === "object";
+}
+
+/** A JSON body; `Content-Type` and the extra headers are set in one go. */
+export function jsonReply(status: number, body: JsonRpcMessage | JsonRpcMessage[] | Record<string, unknown>, headers?: HeaderMap): HttpReply {
+  return jsonTextReply(status, JSON.stringify(body), headers);
+}
+
+/** The same, for a body already serialized. */
+export function jsonTextReply(status: number, text: string, headers?: HeaderMap): HttpReply {
+  return { status, headers: headers ? { "content-type": "application/json", ...headers } : { "content-type": "application/json" }, body: text };
+}
 
 /** A 200 whose body is the events `writer` writes (`headers` should include the SSE ones). */
-export function sseResponse(writer: SseWriter, headers: HeaderMap): Response {
-  const response = new Response(null, { status: 200, headers });
-  sseBodies.set(response, writer);
-  return response;
-}
-
-export function sseWriterOf(response: Response): SseWriter | undefined {
-  return sseBodies.get(response);
-}
-
-/** The Response with its body in place, as any reader of Responses expects it. */
-export function withBody(response: Response): Response {
-  if (response.body !== null) return response;
-  const writer = sseBodies.get(response);
-  if (writer) return new Response(writer.body, { status: response.status, statusText: response.statusText, headers: response.headers });
-  const text = textBodies.get(response);
-  if (text === undefined) return response;
-  const full = new Response(text, { status: response.status, statusText: response.statusText, headers: response.headers });
-  textBodies.set(full, text);
-  return full;
+export function sseReply(writer: SseWriter, headers: HeaderMap): HttpReply {
+  return { status: 200, headers, sse: writer };
 }
 
 /**
  * An HTTP error with a JSON-RPC error body, as the official SDKs send, so a client
  * can show the reason whichever layer it reads.
  */
-export function httpError(status: number, code: number, message: string, headers?: HeaderMap, data?: unknown): Response {
+export function httpError(status: number, code: number, message: string, headers?: HeaderMap, data?: unknown): HttpReply {
   const error: { code: number; message: string; data?: unknown } = { code, message };
   if (data !== undefined) error.data = data;
-  return jsonResponse(status, { jsonrpc: "2.0", id: null, error }, headers);
+  return jsonReply(status, { jsonrpc: "2.0", id: null, error }, headers);
 }
 
-export function emptyResponse(status: number, headers?: HeaderMap): Response {
-  return new Response(null, { status, headers });
+export function emptyReply(status: number, headers?: HeaderMap): HttpReply {
+  return { status, headers: headers ? { ...headers } : {} };
+}
+
+/** Adds headers (CORS) to a reply. */
+export function withHeaders(reply: HttpReply, headers: HeaderMap): HttpReply {
+  Object.assign(reply.headers, headers);
+  return reply;
+}
+
+/** The reply as a Web `Response`, for fetch-style callers (Workers, Bun, Deno, Hono). */
+export function toWebResponse(reply: HttpReply): Response {
+  const init = { status: reply.status, headers: reply.headers };
+  if (reply.sse) return new Response(reply.sse.body, init);
+  return new Response(reply.body ?? null, init);
+}
+
+/** A Web `Response` (such as one an `authenticate` hook returned) as a reply. */
+export async function fromWebResponse(response: Response): Promise<HttpReply> {
+  const headers: HeaderMap = {};
+  response.headers.forEach((value, key) => (headers[key] = value));
+  const body = response.body === null ? undefined : await response.text();
+  return body === undefined ? { status: response.status, headers } : { status: response.status, headers, body };
 }

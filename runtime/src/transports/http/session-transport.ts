@@ -2,7 +2,7 @@ import type { JsonRpcMessage, RequestId } from "../../protocol/jsonrpc.js";
 import type { MessageExtra, SendOptions, Transport, TransportSink } from "../../protocol/transport.js";
 import { sessionIdOfStream, streamIdOfEvent, type EventStore, type StoredMessage } from "./event-store.js";
 import type { StreamRouting, Subscription } from "./stream-routing.js";
-import { emptyResponse, httpError, jsonResponse, sseResponse, type HeaderMap } from "./responses.js";
+import { emptyReply, httpError, jsonReply, sseReply, type HttpReply, type HeaderMap } from "./responses.js";
 import { SSE_HEADERS, SseWriter, primingEvent, sseEvent, sseEventOfJson, type SseWriterLimits } from "./sse.js";
 
 export interface SessionTransportOptions {
@@ -35,7 +35,7 @@ interface Exchange {
   pending: Set<RequestId>;
   streamId?: string;
   writer?: SseWriter;
-  json?: { batch: boolean; responses: JsonRpcMessage[]; resolve(response: Response): void };
+  json?: { batch: boolean; responses: JsonRpcMessage[]; resolve(response: HttpReply): void };
   headers: HeaderMap;
 }
 
@@ -118,11 +118,11 @@ export class SessionTransport implements Transport {
    * Hands a POST's messages to the engine and answers the POST: 202 when it carries
    * no request, else a JSON body or an SSE stream with the replies.
    */
-  post(body: unknown, classified: Classified, extra: MessageExtra, mode: { json: boolean; protocolVersion: string }, headers: HeaderMap): Response | Promise<Response> {
+  post(body: unknown, classified: Classified, extra: MessageExtra, mode: { json: boolean; protocolVersion: string }, headers: HeaderMap): HttpReply | Promise<HttpReply> {
     if (classified.requestIds.length === 0) {
       this.sink?.message(body, extra);
       this.settleCancelled(body);
-      return emptyResponse(202, headers);
+      return emptyReply(202, headers);
     }
     for (const id of classified.requestIds) {
       if (this.byRequest.has(id)) {
@@ -132,7 +132,7 @@ export class SessionTransport implements Transport {
     const exchange: Exchange = { pending: new Set(classified.requestIds), headers };
     for (const id of classified.requestIds) this.byRequest.set(id, exchange);
     if (mode.json) {
-      const response = new Promise<Response>((resolve) => {
+      const response = new Promise<HttpReply>((resolve) => {
         exchange.json = { batch: classified.batch, responses: [], resolve };
       });
       this.sink?.message(body, extra);
@@ -145,9 +145,9 @@ export class SessionTransport implements Transport {
       if (exchange.writer === writer) exchange.writer = undefined;
     });
     const store = this.store;
-    const start = (): Response => {
+    const start = (): HttpReply => {
       this.sink?.message(body, extra);
-      return sseResponse(writer, { ...SSE_HEADERS, ...headers });
+      return sseReply(writer, { ...SSE_HEADERS, ...headers });
     };
     if (!store) return start();
     const streamId = `${this.streamPrefix}${++this.streamCounter}`;
@@ -162,12 +162,12 @@ export class SessionTransport implements Transport {
   }
 
   /** A GET without `Last-Event-ID`: the session's one standalone stream. */
-  openStandalone(protocolVersion: string, headers: HeaderMap): Response | Promise<Response> {
+  openStandalone(protocolVersion: string, headers: HeaderMap): HttpReply | Promise<HttpReply> {
     if (this.standalone?.isOpen) {
       return httpError(409, -32000, "Conflict: this session already has a GET stream open", headers);
     }
     const writer = this.attachStandalone();
-    const respond = () => sseResponse(writer, { ...SSE_HEADERS, ...headers });
+    const respond = () => sseReply(writer, { ...SSE_HEADERS, ...headers });
     const store = this.store;
     if (!store || !supportsPriming(protocolVersion)) return respond();
     return then(store.append(this.standaloneStreamId, null), (eventId) => {
@@ -205,7 +205,7 @@ export class SessionTransport implements Transport {
    * A GET with `Last-Event-ID`: replays what that stream missed, then carries on with
    * it live; a stream whose replies were all sent ends after the replay.
    */
-  async resume(lastEventId: string, headers: HeaderMap): Promise<Response> {
+  async resume(lastEventId: string, headers: HeaderMap): Promise<HttpReply> {
     const store = this.store;
     const streamId = streamIdOfEvent(lastEventId);
     if (!store || sessionIdOfStream(streamId) !== this.sessionId) {
@@ -257,7 +257,7 @@ export class SessionTransport implements Transport {
     // several nodes, the follower decides once it knows whether the call still runs).
     if (follower) void follower.afterReplay();
     else if (streamId !== this.standaloneStreamId && !exchange) writer.close();
-    return sseResponse(writer, { ...SSE_HEADERS, ...headers });
+    return sseReply(writer, { ...SSE_HEADERS, ...headers });
   }
 
   send(message: JsonRpcMessage | JsonRpcMessage[], options?: SendOptions): void | Promise<void> {
@@ -327,7 +327,7 @@ export class SessionTransport implements Transport {
       if (exchange.pending.size === 0) {
         if (exchange.json) {
           const { batch, responses, resolve } = exchange.json;
-          resolve(responses.length === 0 ? emptyResponse(202, exchange.headers) : jsonResponse(200, batch ? responses : responses[0]!, exchange.headers));
+          resolve(responses.length === 0 ? emptyReply(202, exchange.headers) : jsonReply(200, batch ? responses : responses[0]!, exchange.headers));
         } else {
           exchange.writer?.close();
           exchange.writer = undefined;
@@ -359,7 +359,7 @@ export class SessionTransport implements Transport {
     if (Array.isArray(message)) json.responses.push(...message);
     else json.responses.push(message);
     if (exchange.pending.size > 0) return;
-    json.resolve(jsonResponse(200, json.batch ? json.responses : json.responses[0]!, exchange.headers));
+    json.resolve(jsonReply(200, json.batch ? json.responses : json.responses[0]!, exchange.headers));
   }
 
   private toStandalone(message: JsonRpcMessage | JsonRpcMessage[]): void | Promise<void> {
@@ -382,12 +382,12 @@ export class SessionTransport implements Transport {
   private append(streamId: string, message: StoredMessage, json: string, write: (eventId: string) => Promise<void> | undefined): void | Promise<void> {
     const store = this.store!;
     if (this.asyncPending === 0) {
-      const eventId = store.append(streamId, message, json.length);
+      const eventId = store.append(streamId, message, json);
       if (!(eventId instanceof Promise)) return write(eventId);
       // Boxed, so the queue does not wait for the room (a promise in a promise would be awaited).
       return this.chain(eventId.then((id) => ({ room: write(id) })));
     }
-    return this.chain(this.tail.then(() => then(store.append(streamId, message, json.length), (id) => ({ room: write(id) }))));
+    return this.chain(this.tail.then(() => then(store.append(streamId, message, json), (id) => ({ room: write(id) }))));
   }
 
   /** Queues a step behind the previous ones; the returned promise also waits for the room it asks for (the queue does not). */

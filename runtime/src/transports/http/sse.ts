@@ -77,7 +77,7 @@ export class SseWriter {
   private queued: string[] = [];
   private open = true;
   private cancelled = false;
-  private keepAlive?: ReturnType<typeof setInterval>;
+  private keepAlive?: KeepAliveGroup;
   private cancelListener?: () => void;
   /** While a resumed stream replays, live events wait here (see `hold`). */
   private held?: { id: string | undefined; text: string }[];
@@ -94,9 +94,8 @@ export class SseWriter {
     this.maxBuffered = Math.max(limits.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES, MIN_BUFFERED_BYTES);
     this.maxUnread = limits.maxUnreadBytes;
     if (keepAliveMs && keepAliveMs > 0) {
-      // A comment line keeps idle proxies and load balancers from cutting the stream.
-      this.keepAlive = setInterval(() => this.write(": keep-alive\n\n"), keepAliveMs);
-      (this.keepAlive as { unref?: () => void }).unref?.();
+      this.keepAlive = keepAliveGroup(keepAliveMs);
+      this.keepAlive.writers.add(this);
     }
   }
 
@@ -288,7 +287,41 @@ export class SseWriter {
 
   private stop(): void {
     this.open = false;
-    if (this.keepAlive) clearInterval(this.keepAlive);
-    for (const resolve of this.waiters.splice(0)) resolve();
+    this.keepAlive?.remove(this);
+    if (this.waiters.length > 0) for (const resolve of this.waiters.splice(0)) resolve();
   }
+}
+
+/**
+ * Keep-alive comments for every open stream with the same interval, from one timer. A
+ * comment line keeps idle proxies and load balancers from cutting a stream. One timer
+ * per stream cost a timer-list insert and removal on every POST answered over SSE, most
+ * of which end within a millisecond. A stream's first comment may come sooner than the
+ * interval (the timer's phase is shared), never later. A group's timer stays (unref'd)
+ * once its last stream ends: streams come and go all the time, and a timer per distinct
+ * interval is all it ever holds.
+ */
+interface KeepAliveGroup {
+  writers: Set<SseWriter>;
+  remove(writer: SseWriter): void;
+}
+
+const keepAliveGroups = new Map<number, KeepAliveGroup>();
+
+function keepAliveGroup(ms: number): KeepAliveGroup {
+  let group = keepAliveGroups.get(ms);
+  if (group) return group;
+  const writers = new Set<SseWriter>();
+  const timer = setInterval(() => {
+    for (const w of writers) w.write(": keep-alive\n\n");
+  }, ms);
+  (timer as { unref?: () => void }).unref?.();
+  group = {
+    writers,
+    remove(writer) {
+      writers.delete(writer);
+    },
+  };
+  keepAliveGroups.set(ms, group);
+  return group;
 }

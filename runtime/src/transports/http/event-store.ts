@@ -160,10 +160,16 @@ export class MemoryEventStore implements EventStore {
   private trim(log: StreamLog): void {
     const l = this.limits;
     while (log.events.length - log.head > l.maxEventsPerStream || log.bytes > l.maxBytesPerStream) this.dropOldest(log, 1);
-    for (let s = this.oldestNonEmpty(log.session.streams.values()); s && log.session.bytes > l.maxBytesPerSession; s = this.oldestNonEmpty(log.session.streams.values())) {
+    // The limits first: looking for the oldest stream costs an iterator and a scan, which
+    // every event paid when this was evaluated before the byte check.
+    while (log.session.bytes > l.maxBytesPerSession) {
+      const s = this.oldestNonEmpty(log.session.streams.values());
+      if (!s) break;
       this.dropOldest(s, 1);
     }
-    for (let s = this.oldestNonEmpty(this.streams.values()); s && this.totalBytes > l.maxBytes; s = this.oldestNonEmpty(this.streams.values())) {
+    while (this.totalBytes > l.maxBytes) {
+      const s = this.oldestNonEmpty(this.streams.values());
+      if (!s) break;
       this.dropOldest(s, 1);
     }
   }

@@ -65,6 +65,32 @@ describe("MemoryEventStore byte limits", () => {
     assert.ok(store.byteCount < 5000);
   });
 
+  test("a stream the total limit emptied keeps numbering its events when written again", () => {
+    // Emptied streams leave the store's global order but stay their session's; a lookup by
+    // the global order alone would start such a stream over at seq 1, reusing event ids.
+    const store = new MemoryEventStore({ maxBytes: 20_000 });
+    const priming = store.append("a.1", null);
+    store.append("a.1", msg(0, 9000));
+    store.append("b.1", msg(1, 9000));
+    store.append("c.1", msg(2, 9000)); // over the total: a.1, the least recent, is emptied
+    assert.equal(replay(store, priming).stream, undefined, "a.1's events were dropped");
+    const next = store.append("a.1", msg(3, 10));
+    assert.equal(next, "a.1.3", "a.1 goes on from seq 3: ids are never reused");
+    assert.equal(replay(store, priming).stream, undefined, "a resume from before the gap is still refused");
+  });
+
+  test("the least recently written order holds when one stream is written many times in a row", () => {
+    const store = new MemoryEventStore({ maxBytesPerSession: 25_000 });
+    const p1 = store.append("s.1", null);
+    store.append("s.1", msg(0, 9000));
+    const p2 = store.append("s.2", null);
+    store.append("s.2", msg(1, 9000));
+    for (let i = 0; i < 3; i++) store.append("s.1", msg(2 + i, 10)); // s.1 is now the most recent
+    store.append("s.3", msg(9, 9000)); // over the session's bytes: s.2, the least recent, pays
+    assert.equal(replay(store, p2).stream, undefined, "s.2 lost its events");
+    assert.equal(replay(store, p1).ids.length, 4, "s.1 kept all four");
+  });
+
   test("an ended session frees its bytes", () => {
     const store = new MemoryEventStore();
     for (let i = 0; i < 10; i++) store.append(`s.${i}`, msg(i, 1000));

@@ -311,6 +311,14 @@ export class McpClient {
   }
 
   async callTool(name: string, args: object = {}, options: CallOptions = {}): Promise<CallToolResult> {
+    const result = await this.requestToolCall(name, args, options);
+    // 2026-07-28 tasks extension: the server answered with a task; wait for its result.
+    if (result?.resultType === "task") return this.taskOf(result).result(options);
+    return result;
+  }
+
+  /** Sends tools/call; the result may be a task (2026-07-28 tasks extension). */
+  private async requestToolCall(name: string, args: object, options: CallOptions): Promise<CallToolResult & { resultType?: string }> {
     // 2026-07-28 over HTTP: the tool's x-mcp-header arguments go out as headers, so its
     // schema must be known: list the tools once (again after a tools list change).
     if (this.eraValue === "modern" && typeof (this.transport as { setToolHeaders?: unknown } | undefined)?.setToolHeaders === "function") {
@@ -321,10 +329,7 @@ export class McpClient {
       await this.toolsListed;
     }
     // `object` so generated input interfaces (no index signature) pass without casts.
-    const result = await this.request<CallToolResult & { resultType?: string }>("tools/call", { name, arguments: args as Record<string, unknown> }, options);
-    // 2026-07-28 tasks extension: the server answered with a task; wait for its result.
-    if (result?.resultType === "task") return this.taskOf(result).result(options);
-    return result;
+    return this.request<CallToolResult & { resultType?: string }>("tools/call", { name, arguments: args as Record<string, unknown> }, options);
   }
 
   /**
@@ -333,14 +338,7 @@ export class McpClient {
    * result itself when it answered at once.
    */
   async callToolAsTask(name: string, args: object = {}, options: CallOptions = {}): Promise<ToolTask | CallToolResult> {
-    if (this.eraValue === "modern" && typeof (this.transport as { setToolHeaders?: unknown } | undefined)?.setToolHeaders === "function") {
-      this.toolsListed ??= this.listTools().then(
-        () => undefined,
-        () => void (this.toolsListed = undefined),
-      );
-      await this.toolsListed;
-    }
-    const result = await this.request<CallToolResult & { resultType?: string }>("tools/call", { name, arguments: args as Record<string, unknown> }, options);
+    const result = await this.requestToolCall(name, args, options);
     return result?.resultType === "task" ? this.taskOf(result) : result;
   }
 

@@ -105,50 +105,85 @@ export async function writeResponse(res: ServerResponse, response: Response): Pr
 
 /**
  * An SSE body written straight to the socket. What is written in one turn of the event
- * loop (the headers, a priming event, often the reply itself) leaves in one write.
+ * loop (the headers, a priming event, often the reply and the end) is gathered into one
+ * string and leaves in one write: a POST answered at once costs one `end(text)`, as a
+ * JSON reply does, instead of a write per event that node would gather again.
  */
 function writeSse(res: ServerResponse, status: number, headers: Record<string, string>, writer: SseWriter): void {
   res.writeHead(status, headers);
-  let corked = false;
-  let wrote = false;
-  const uncork = () => {
-    corked = false;
-    if (res.writableEnded) return; // end() sent everything
-    if (!wrote) res.flushHeaders(); // an idle stream still shows its headers at once
-    res.uncork();
-  };
-  const batch = () => {
-    if (corked) return;
-    corked = true;
-    res.cork();
-    process.nextTick(uncork);
-  };
-  batch();
+  const out = new NodeSseOutput(res);
   // The client hanging up tells the session it disconnected.
   res.once("close", () => writer.cancel());
-  writer.attach({
-    write: (text) => {
-      if (res.writableEnded || res.destroyed) return;
-      batch();
-      wrote = true;
+  writer.attach(out);
+  out.schedule();
+}
+
+/** What `writeSse` gives the writer: text gathered per tick, then written at once. */
+class NodeSseOutput {
+  private pending = "";
+  private scheduled = false;
+  private ending = false;
+  private wrote = false;
+
+  constructor(private readonly res: ServerResponse) {}
+
+  schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    process.nextTick(() => this.flush());
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const res = this.res;
+    // Ended already: the tick scheduled before `end` has nothing left to do.
+    if (res.writableEnded || res.destroyed) return;
+    const text = this.pending;
+    this.pending = "";
+    if (this.ending) {
+      res.end(text);
+    } else if (text.length > 0) {
+      this.wrote = true;
       res.write(text);
-    },
-    end: () => {
-      if (!res.writableEnded) res.end();
-    },
-    buffered: () => res.writableLength,
-    onDrain: (listener) => {
-      // Whichever comes first; the other listener goes with it.
-      const done = () => {
-        res.off("drain", done);
-        res.off("close", done);
-        listener();
-      };
-      res.once("drain", done);
-      res.once("close", done);
-    },
-    destroy: () => res.destroy(),
-  });
+    } else if (!this.wrote) {
+      // An idle stream still shows its headers at once.
+      res.flushHeaders();
+      this.wrote = true;
+    }
+  }
+
+  write(text: string): void {
+    if (this.ending || this.res.destroyed) return;
+    this.pending += text;
+    this.schedule();
+  }
+
+  /** Now, not on the next tick: a shutdown closes connections right after ending streams. */
+  end(): void {
+    if (this.ending) return;
+    this.ending = true;
+    this.flush();
+  }
+
+  buffered(): number {
+    return this.res.writableLength + this.pending.length;
+  }
+
+  onDrain(listener: () => void): void {
+    const res = this.res;
+    // Whichever comes first; the other listener goes with it.
+    const done = () => {
+      res.off("drain", done);
+      res.off("close", done);
+      listener();
+    };
+    res.once("drain", done);
+    res.once("close", done);
+  }
+
+  destroy(): void {
+    this.res.destroy();
+  }
 }
 
 export interface HandlesHttp {

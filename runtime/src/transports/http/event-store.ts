@@ -82,6 +82,8 @@ interface StreamLog {
 }
 
 interface SessionLog {
+  /** The stream written last (the end of `streams`), or undefined once it was removed. */
+  newest?: StreamLog;
   /** Least recently written first. */
   streams: Map<string, StreamLog>;
   bytes: number;
@@ -107,6 +109,8 @@ export class MemoryEventStore implements EventStore {
   private readonly sessions = new Map<string, SessionLog>();
   /** Every stream, least recently written first (what the total byte limit trims). */
   private readonly streams = new Map<string, StreamLog>();
+  /** The stream written last (the end of `streams`), or undefined once it was removed. */
+  private newest?: StreamLog;
   private readonly limits: Required<MemoryEventStoreOptions>;
   private totalBytes = 0;
 
@@ -117,25 +121,34 @@ export class MemoryEventStore implements EventStore {
 
   append(streamId: string, message: StoredMessage | null, json?: string): string {
     // The stream first: its id is the caller's same string each time (its hash is kept),
-    // where the session id would be a new substring to hash on every event.
+    // where the session id would be a new substring to hash on every event. A stream
+    // emptied by the limits has left `streams` but is still its session's.
     let log = this.streams.get(streamId);
     let session = log?.session;
     if (!session) {
       const sessionId = sessionIdOfStream(streamId);
       session = this.sessions.get(sessionId);
       if (!session) this.sessions.set(sessionId, (session = { streams: new Map(), bytes: 0 }));
+      log = session.streams.get(streamId);
     }
-    if (log) {
-      // Re-insert so the Maps' order is least recently written first.
-      session.streams.delete(streamId);
-      this.streams.delete(streamId);
-    } else {
+    if (!log) {
+      // A GET stream dropped earlier and written again goes on where it was: its seqs are never reused.
       const droppedThrough = streamId.endsWith(".0") ? (session.standaloneDroppedAt ?? 0) : 0;
       log = { id: streamId, session, nextSeq: droppedThrough + 1, events: [], head: 0, bytes: 0, droppedThrough };
       if (session.streams.size >= this.limits.maxStreamsPerSession) this.dropStream(session.streams.values().next().value!);
     }
-    session.streams.set(streamId, log);
-    this.streams.set(streamId, log);
+    // Move it to the end of both orders (least recently written first), unless it is there
+    // already: a delete and an insert per event were most of what storing one cost.
+    if (session.newest !== log) {
+      session.streams.delete(streamId);
+      session.streams.set(streamId, log);
+      session.newest = log;
+    }
+    if (this.newest !== log) {
+      this.streams.delete(streamId);
+      this.streams.set(streamId, log);
+      this.newest = log;
+    }
     const seq = log.nextSeq++;
     const text = message === null ? null : (json ?? JSON.stringify(message));
     const bytes = (text === null ? 0 : text.length) + EVENT_OVERHEAD;
@@ -155,10 +168,16 @@ export class MemoryEventStore implements EventStore {
   private trim(log: StreamLog): void {
     const l = this.limits;
     while (log.events.length - log.head > l.maxEventsPerStream || log.bytes > l.maxBytesPerStream) this.dropOldest(log, 1);
-    for (let s = this.oldestNonEmpty(log.session.streams.values()); s && log.session.bytes > l.maxBytesPerSession; s = this.oldestNonEmpty(log.session.streams.values())) {
+    // The limits first: looking for the oldest stream costs an iterator and a scan, which
+    // every event paid when this was evaluated before the byte check.
+    while (log.session.bytes > l.maxBytesPerSession) {
+      const s = this.oldestNonEmpty(log.session.streams.values());
+      if (!s) break;
       this.dropOldest(s, 1);
     }
-    for (let s = this.oldestNonEmpty(this.streams.values()); s && this.totalBytes > l.maxBytes; s = this.oldestNonEmpty(this.streams.values())) {
+    while (this.totalBytes > l.maxBytes) {
+      const s = this.oldestNonEmpty(this.streams.values());
+      if (!s) break;
       this.dropOldest(s, 1);
     }
   }
@@ -180,7 +199,7 @@ export class MemoryEventStore implements EventStore {
       this.count(log, -e.bytes);
     }
     // An emptied stream leaves the order the total limit scans (it re-enters when written).
-    if (log.head === log.events.length) this.streams.delete(log.id);
+    if (log.head === log.events.length) this.forget(log);
     // Compact once half the array is dropped events: amortised O(1) per drop.
     if (log.head > 32 && log.head * 2 > log.events.length) {
       log.events = log.events.slice(log.head);
@@ -198,7 +217,14 @@ export class MemoryEventStore implements EventStore {
     if (log.id.endsWith(".0")) log.session.standaloneDroppedAt = log.nextSeq - 1;
     this.count(log, -log.bytes);
     log.session.streams.delete(log.id);
+    if (log.session.newest === log) log.session.newest = undefined;
+    this.forget(log);
+  }
+
+  /** Takes a stream out of the order the total limit scans. */
+  private forget(log: StreamLog): void {
     this.streams.delete(log.id);
+    if (this.newest === log) this.newest = undefined;
   }
 
   replayAfter(lastEventId: string, send: (eventId: string, message: StoredMessage) => void): string | undefined {

@@ -419,10 +419,6 @@ export class HttpEndpoint {
       if (!record || foreign(record)) return httpError(404, -32001, "Session not found", cors);
       live = await this.resumeSession(record);
       if (!live) return httpError(503, -32000, "Service Unavailable: too many sessions", { ...cors, "retry-after": "5" });
-    } else {
-      // Re-insert so iteration order is least recently active first (eviction order).
-      this.live.delete(id);
-      this.live.set(id, live);
     }
     live.lastActive = now;
     // Refresh the stored record now and then, not on every request.
@@ -494,15 +490,21 @@ export class HttpEndpoint {
     }
   }
 
-  /** Closes the least recently active idle session to make room; false if all are busy. */
+  /**
+   * Closes the least recently active idle session to make room; false if all are busy.
+   * A scan, only when the cap is reached: keeping the Map in activity order instead cost
+   * a delete and an insert on every request.
+   */
   private async evictOne(): Promise<boolean> {
+    let oldest: LiveSession | undefined;
     for (const live of this.live.values()) {
       if (live.transport.busy) continue;
-      // Its record stays in the store: the client can still resume it later.
-      await this.endSession(live, false);
-      return true;
+      if (!oldest || live.lastActive < oldest.lastActive) oldest = live;
     }
-    return false;
+    if (!oldest) return false;
+    // Its record stays in the store: the client can still resume it later.
+    await this.endSession(oldest, false);
+    return true;
   }
 
   private async endSession(live: LiveSession, forget: boolean): Promise<void> {

@@ -284,30 +284,40 @@ export class SessionTransport implements Transport {
       return;
     }
     const store = this.store;
-    const finish = () => {
-      if (isResponse && exchange.pending.size === 0) {
-        exchange.writer?.close();
-        exchange.writer = undefined;
-        if (exchange.streamId) this.byStream.delete(exchange.streamId);
-        this.checkDrained();
-      }
-    };
     if (!store || !exchange.streamId) {
       const writer = exchange.writer;
       writer?.writeEvent(sseEvent(message));
-      finish();
+      this.finishStream(exchange, isResponse);
       return isResponse ? undefined : writer?.capacity();
     }
     const streamId = exchange.streamId;
     const json = JSON.stringify(message);
-    return this.append(streamId, message, json, (eventId) => {
-      const writer = exchange.writer;
-      writer?.writeEvent(sseEventOfJson(json, eventId), eventId);
-      this.options.routing?.stored(streamId, eventId, json, isResponse && exchange.pending.size === 0);
-      finish();
-      // A notification or request waits for room; a reply never does (nobody awaits it).
-      return isResponse ? undefined : writer?.capacity();
-    });
+    if (this.asyncPending === 0) {
+      // A synchronous store (the default): no callback to allocate for every event.
+      const eventId = store.append(streamId, message, json);
+      if (typeof eventId === "string") return this.writeStored(exchange, json, eventId, isResponse);
+      // Boxed, so the queue does not wait for the room (a promise in a promise would be awaited).
+      return this.chain(eventId.then((id) => ({ room: this.writeStored(exchange, json, id, isResponse) })));
+    }
+    return this.append(streamId, message, json, (eventId) => this.writeStored(exchange, json, eventId, isResponse));
+  }
+
+  /** Writes an event the store has numbered; a reply that was the last one owed ends the stream. */
+  private writeStored(exchange: Exchange, json: string, eventId: string, isResponse: boolean): Promise<void> | undefined {
+    const writer = exchange.writer;
+    writer?.writeEvent(sseEventOfJson(json, eventId), eventId);
+    this.options.routing?.stored(exchange.streamId!, eventId, json, isResponse && exchange.pending.size === 0);
+    this.finishStream(exchange, isResponse);
+    // A notification or request waits for room; a reply never does (nobody awaits it).
+    return isResponse ? undefined : writer?.capacity();
+  }
+
+  private finishStream(exchange: Exchange, isResponse: boolean): void {
+    if (!isResponse || exchange.pending.size > 0) return;
+    exchange.writer?.close();
+    exchange.writer = undefined;
+    if (exchange.streamId) this.byStream.delete(exchange.streamId);
+    this.checkDrained();
   }
 
   /**

@@ -4,7 +4,8 @@
  * RedisTaskStore), with nginx round-robin in front. Raw requests go to chosen nodes, so
  * each step provably lands on a node that does not run the task: a task started on node 0
  * is polled on node 1, answered (tasks/update) on node 2 and completes on node 0; another
- * is cancelled from node 2 while node 0 runs it. Our McpClient through nginx runs a task
+ * is cancelled from node 2 while node 0 runs it; a listen stream on node 1 gets the status
+ * notifications of a task node 0 runs. Our McpClient through nginx runs a task
  * whose polls and answers land on whichever node. Then node 0 is SIGKILLed while running
  * a task: polled through node 1, the task ends `failed` once its lease (MCP_TASK_LEASE_MS)
  * has run out, never stuck `working`.
@@ -88,6 +89,31 @@ describe("scale-out: tasks answered by any node", { skip, timeout: 240_000 }, ()
       assert.ok(ttl > 0 && ttl <= 3_600_000, `the record expires with the task's ttlMs (PTTL ${ttl})`);
     } finally {
       await redis.close();
+    }
+  });
+
+  test("status notifications: a listen stream on node 1 follows a task node 0 runs, answered on node 2", async () => {
+    const [n0, n1, n2] = ports as [number, number, number];
+    const created = await call(n0, "confirm_delete", { filename: "watched.txt" });
+    const controller = new AbortController();
+    const params = { notifications: { taskIds: [created.taskId] }, _meta: meta };
+    const response = await fetch(`http://127.0.0.1:${n1}/mcp`, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: ACCEPT_BOTH, "mcp-protocol-version": V, "mcp-method": "subscriptions/listen" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: "L1", method: "subscriptions/listen", params }),
+      signal: controller.signal,
+    });
+    const sse = new SseReader(response);
+    try {
+      await sse.message((m) => m.method === "notifications/subscriptions/acknowledged");
+      const waiting = await sse.message((m) => m.method === "notifications/tasks" && (m.params as any).status === "input_required");
+      assert.equal((waiting.params as any).taskId, created.taskId);
+      await rpc(n2, "tasks/update", { taskId: created.taskId, inputResponses: { confirm: { action: "accept", content: { confirm: true } } } });
+      const completed = await sse.message((m) => m.method === "notifications/tasks" && (m.params as any).status === "completed");
+      assert.equal((completed.params as any).result.content[0].text, "Deleted watched.txt");
+    } finally {
+      controller.abort();
+      await sse.cancel().catch(() => undefined);
     }
   });
 

@@ -132,7 +132,7 @@ export class MemoryEventStore implements EventStore {
       log = session.streams.get(streamId);
     }
     if (!log) {
-      // A GET stream dropped earlier and written again goes on where it was: its seqs are never reused.
+      // The GET stream written again after it was dropped goes on from where it was.
       const droppedThrough = streamId.endsWith(".0") ? (session.standaloneDroppedAt ?? 0) : 0;
       log = { id: streamId, session, nextSeq: droppedThrough + 1, events: [], head: 0, bytes: 0, droppedThrough };
       if (session.streams.size >= this.limits.maxStreamsPerSession) this.dropStream(session.streams.values().next().value!);

@@ -306,7 +306,7 @@ export class SessionTransport implements Transport {
   private writeStored(exchange: Exchange, json: string, eventId: string, isResponse: boolean): Promise<void> | undefined {
     const writer = exchange.writer;
     writer?.writeEvent(sseEventOfJson(json, eventId), eventId);
-    this.options.routing?.stored(exchange.streamId!, eventId, json, isResponse && exchange.pending.size === 0);
+    if (exchange.streamId) this.options.routing?.stored(exchange.streamId, eventId, json, isResponse && exchange.pending.size === 0);
     this.finishStream(exchange, isResponse);
     // A notification or request waits for room; a reply never does (nobody awaits it).
     return isResponse ? undefined : writer?.capacity();

@@ -2,11 +2,12 @@
 // consider (the official SDK v1 and v2, tmcp, fastmcp, mcp-lite), side by side in one run,
 // alternating in rounds; prints medians, ratios and targets.
 //
-//   node bench/run.mjs [--quick] [--rounds N] [--duration MS] [--soak-requests N] [--no-soak] [--no-generator] [--no-install] [--no-flood] [--out FILE]
+//   node bench/run.mjs [--quick] [--rounds N] [--duration MS] [--soak-requests N] [--no-soak] [--no-generator] [--no-install] [--no-flood] [--no-scale-out] [--out FILE]
 //   node bench/run.mjs --install-only      the production install sizes alone
 //
 // The flood scenario (bench/flood.mjs: ping p99 from another session and RSS while one
 // session floods notifications) runs after the modes unless --no-flood (or --quick).
+// The scale-out bench (bench/scale-out.ts: Redis sessions, three nodes behind nginx) runs last unless --no-scale-out.
 // --quick is the smoke run (test/bench.test.ts): a few hundred requests per server and
 // mode, checked for correctness only. Results also go to bench/results/latest.{json,md}
 // (quick.{json,md} for --quick), or to --out FILE.
@@ -45,6 +46,7 @@ const opts = {
   generator: !quick && !flag("--no-generator"),
   install: !quick && !flag("--no-install"),
   flood: !quick && !flag("--no-flood"),
+  scaleOut: !quick && !flag("--no-scale-out"),
 };
 const outIndex = argv.indexOf("--out");
 const outFile = outIndex < 0 ? undefined : argv[outIndex + 1];
@@ -536,6 +538,17 @@ function report(s, raw, soakResult, gen, install) {
 
 // ---- main -----------------------------------------------------------------------------------
 
+/**
+ * bench/scale-out.ts (issue 18): Redis-backed sessions against in-memory ones on one node,
+ * and three nodes behind nginx against one, on a real redis-server and nginx. It reports
+ * and skips itself when those are not installed.
+ */
+function scaleOutBench() {
+  const out = execFileSync(node, ["--import", "tsx", join(root, "bench", "scale-out.ts"), "--clients", "32", "--ms", "3000"], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  log(out.trimEnd());
+  return `Scale-out (bench/scale-out.ts: the generated conformance server, 32 sessions calling a tool over SSE):\n\n\`\`\`\n${out.trimEnd()}\n\`\`\``;
+}
+
 async function main() {
   const started = performance.now();
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${fmt(totalmem() / 2 ** 30, 1)} GB, Node ${process.version}, ${process.platform}`;
@@ -569,8 +582,10 @@ async function main() {
       log(`flood: not measured (${String(error.message ?? error).split("\n")[0]})`);
     }
   }
+  const scaleOut = opts.scaleOut ? attempt("scale-out", scaleOutBench) : undefined;
   let text = report(s, raw, soakResult, gen, install);
   if (flood) text += `\n\n${formatFlood(flood.reading)}\n${formatFlood(flood.stalled)}`;
+  if (scaleOut) text += `\n\n${scaleOut}`;
   const took = (performance.now() - started) / 1000;
   const header = `${machine}\nload average at the end: ${loadavg().map((x) => x.toFixed(2)).join(" ")}; took ${took.toFixed(0)} s\n`;
   process.stdout.write(`\n${header}\n${text}\n`);

@@ -161,6 +161,30 @@ describe("HTTP cluster seam (LocalClusterHub, three handlers, round robin)", () 
     }
   });
 
+  test("a tool disabled, enabled or removed on one node is so on every node", async () => {
+    const { handlers, fetchRoundRobin } = cluster(3);
+    const { client } = await connect(fetchRoundRobin);
+    const names = async () => (await client.listTools()).tools.map((t) => t.name).sort();
+    const everyNode = (enabled: boolean) => handlers.every((h) => (h.server.items as any).tools.whoami?.enabled === enabled);
+    try {
+      assert.deepEqual(await names(), ["ask", "touch", "whoami"]);
+      (handlers[0]!.server.items as any).tools.whoami.disable();
+      await until(() => everyNode(false), "whoami disabled on every node");
+      // Three lists in a row: one from each node (round robin).
+      for (let i = 0; i < 3; i++) assert.deepEqual(await names(), ["ask", "touch"]);
+      await assert.rejects(client.callTool({ name: "whoami", arguments: {} }).then((r) => (r.isError ? Promise.reject(new Error(text(r))) : r)));
+      (handlers[2]!.server.items as any).tools.whoami.enable();
+      await until(() => everyNode(true), "whoami enabled again on every node");
+      for (let i = 0; i < 3; i++) assert.deepEqual(await names(), ["ask", "touch", "whoami"]);
+      (handlers[1]!.server.items as any).tools.ask.remove();
+      await until(() => handlers.every((h) => (h.server.items as any).tools.ask === undefined), "ask removed on every node");
+      for (let i = 0; i < 3; i++) assert.deepEqual(await names(), ["touch", "whoami"]);
+    } finally {
+      await client.close();
+      await closeAll(handlers);
+    }
+  });
+
   test("a call whose node died gets an error on the stream resumed elsewhere", async () => {
     const c = cluster(2);
     // Raw requests: POST the call to node 0, drop its stream, resume on node 1.

@@ -17,10 +17,17 @@ interface Entry<T> {
  * time. Wire-format list views are cached per protocol version and dropped on any
  * change, so listing costs nothing on the hot path.
  */
+export type ItemState = "enabled" | "disabled" | "removed";
+
 export class Registry<T extends { enabled?: boolean }> {
   private readonly entries = new Map<string, Entry<T>>();
   private readonly views = new Map<string, unknown[]>();
   private enabledCount = 0;
+  /**
+   * Hears of an item enabled, disabled or removed through its handle (not through `apply`),
+   * before clients are told the list changed: several nodes serving one server mirror it.
+   */
+  onItemChange?: (key: string, state: ItemState) => void;
 
   constructor(private readonly onChange: () => void) {}
 
@@ -43,22 +50,42 @@ export class Registry<T extends { enabled?: boolean }> {
       get enabled() {
         return entry.enabled && self.entries.get(key) === entry;
       },
-      enable: () => this.setEnabled(key, entry, true),
-      disable: () => this.setEnabled(key, entry, false),
-      remove: () => {
-        if (this.entries.get(key) !== entry) return;
-        this.entries.delete(key);
-        if (entry.enabled) this.enabledCount--;
-        this.changed();
-      },
+      enable: () => this.setEnabled(key, entry, true, true),
+      disable: () => this.setEnabled(key, entry, false, true),
+      remove: () => this.remove(key, entry, true),
     };
   }
 
-  private setEnabled(key: string, entry: Entry<T>, enabled: boolean): void {
+  private setEnabled(key: string, entry: Entry<T>, enabled: boolean, local: boolean): void {
     if (this.entries.get(key) !== entry || entry.enabled === enabled) return;
     entry.enabled = enabled;
     this.enabledCount += enabled ? 1 : -1;
+    this.settle(key, enabled ? "enabled" : "disabled", local);
+  }
+
+  private remove(key: string, entry: Entry<T>, local: boolean): void {
+    if (this.entries.get(key) !== entry) return;
+    this.entries.delete(key);
+    if (entry.enabled) this.enabledCount--;
+    this.settle(key, "removed", local);
+  }
+
+  /** A local change is mirrored and announced; one mirrored from another node only drops the cached views (that node told the clients). */
+  private settle(key: string, state: ItemState, local: boolean): void {
+    if (!local) {
+      this.views.clear();
+      return;
+    }
+    this.onItemChange?.(key, state);
     this.changed();
+  }
+
+  /** Applies a change another node made to the same item (see `onItemChange`). */
+  apply(key: string, state: ItemState): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    if (state === "removed") this.remove(key, entry, false);
+    else this.setEnabled(key, entry, state === "enabled", false);
   }
 
   private changed(): void {

@@ -10,7 +10,7 @@ import type {
 import type { PromptEntry, ResourceEntry, TemplateEntry, ToolEntry } from "./entries.js";
 import type { Middleware, RawRequestHandler } from "./handlers.js";
 import type { CacheOptions } from "./modern-types.js";
-import { Registry, type Registered } from "./registry.js";
+import { Registry, type ItemState, type Registered } from "./registry.js";
 import type { RequestStateOptions } from "./request-state.js";
 import type { TaskOptions } from "./task-types.js";
 import { SubscriptionHub } from "./subscription-hub.js";
@@ -115,6 +115,25 @@ export class McpServer<App = unknown, Items extends ItemHandles = ItemHandles> i
   constructor(info: Implementation, options: ServerOptions<App, Items> = {}) {
     this.info = info;
     this.options = options;
+    for (const [kind, registry] of this.registries()) registry.onItemChange = (key, state) => this.cluster?.itemChanged?.(kind, key, state);
+  }
+
+  private registries(): [ItemKind, Registry<any>][] {
+    return [
+      ["tool", this.tools],
+      ["resource", this.resources],
+      ["template", this.templates],
+      ["prompt", this.prompts],
+    ];
+  }
+
+  /**
+   * @internal Mirrors an item change made on another node serving this server (see
+   * `ServerBroadcast.itemChanged`); that node already told the clients the list changed.
+   */
+  applyItemChange(kind: ItemKind, key: string, state: ItemState): void {
+    this.registries().find(([k]) => k === kind)?.[1].apply(key, state);
+    if (state === "removed") this.untrackers.get(`${kind}:${key}`)?.();
   }
 
   get pageSize(): number {
@@ -141,25 +160,29 @@ export class McpServer<App = unknown, Items extends ItemHandles = ItemHandles> i
       input: new LazyValidator(def.inputSchema ?? { type: "object" }, def.validateInput),
       output: def.outputSchema ? new LazyValidator(def.outputSchema, def.validateOutput) : undefined,
     };
-    return this.track("tools", def.name, this.tools.add(def.name, entry, "Tool"));
+    return this.track("tools", def.name, this.tools.add(def.name, entry, "Tool"), `tool:${def.name}`);
   }
 
   resource(def: ResourceDefinition<any>): Registered {
-    return this.track("resources", def.name, this.resources.add(def.uri, def, "Resource"));
+    return this.track("resources", def.name, this.resources.add(def.uri, def, "Resource"), `resource:${def.uri}`);
   }
 
   resourceTemplate<Vars = Record<string, string>>(def: ResourceTemplateDefinition<Vars, any>): Registered {
     const entry = { def: def as ResourceTemplateDefinition, template: new UriTemplate(def.uriTemplate), enabled: def.enabled };
-    return this.track("resources", def.name, this.templates.add(def.uriTemplate, entry, "Resource template"));
+    return this.track("resources", def.name, this.templates.add(def.uriTemplate, entry, "Resource template"), `template:${def.uriTemplate}`);
   }
 
   prompt<Args = Record<string, string>>(def: PromptDefinition<Args, any>): Registered {
-    return this.track("prompts", def.name, this.prompts.add(def.name, def as PromptDefinition, "Prompt"));
+    return this.track("prompts", def.name, this.prompts.add(def.name, def as PromptDefinition, "Prompt"), `prompt:${def.name}`);
   }
 
   /** Files a handle under `items`; removing the item takes it out again. */
-  private track(kind: keyof ItemHandles, name: string, handle: Registered): Registered {
+  private track(kind: keyof ItemHandles, name: string, handle: Registered, itemKey: string): Registered {
     const byName = this.handles[kind];
+    const untrack = () => {
+      if (byName[name] === tracked) delete byName[name];
+      if (this.untrackers.get(itemKey) === untrack) this.untrackers.delete(itemKey);
+    };
     const tracked: Registered = {
       get enabled() {
         return handle.enabled;
@@ -168,12 +191,16 @@ export class McpServer<App = unknown, Items extends ItemHandles = ItemHandles> i
       disable: () => handle.disable(),
       remove: () => {
         handle.remove();
-        if (byName[name] === tracked) delete byName[name];
+        untrack();
       },
     };
     byName[name] = tracked;
+    this.untrackers.set(itemKey, untrack);
     return tracked;
   }
+
+  /** How to take each item's handle out of `items`, by `kind:key` (for removals another node made). */
+  private readonly untrackers = new Map<string, () => void>();
 
   /** Adds middleware; it runs around every request, in the order added. */
   use(middleware: Middleware): this {
@@ -299,7 +326,12 @@ export interface ServerBroadcast {
   owns(session: ServerSession): boolean;
   resourceUpdated(uri: string): Promise<void>;
   listChanged(kinds: ("tools" | "resources" | "prompts")[]): void;
+  /** An item was enabled, disabled or removed here: the other nodes do the same (`applyItemChange`). */
+  itemChanged?(kind: ItemKind, key: string, state: ItemState): void;
 }
+
+/** Which registry an item is in: tools by name, resources by URI, templates by URI template, prompts by name. */
+export type ItemKind = "tool" | "resource" | "template" | "prompt";
 
 /** The handler registered under `name`: never an inherited member (`toString`, `constructor`). */
 function ownHandler(handlers: Record<string, CompletionHandler> | undefined, name: string): CompletionHandler | undefined {

@@ -20,7 +20,8 @@
  * and tests); `@mcpgen/redis` has one on Redis pub/sub.
  */
 import { ErrorCode, type JsonRpcMessage, type RequestId } from "../../protocol/jsonrpc.js";
-import type { McpServer, ServerBroadcast } from "../../server/server.js";
+import type { ItemKind, McpServer, ServerBroadcast } from "../../server/server.js";
+import type { ItemState } from "../../server/registry.js";
 import type { ServerSession, SessionState } from "../../server/session.js";
 import type { MessageExtra } from "../../protocol/transport.js";
 import type { EventStore } from "./event-store.js";
@@ -233,11 +234,22 @@ export class ClusterRouting implements StreamRouting, ServerBroadcast {
     for (const r of results) if (r.status === "rejected") this.host.onerror(r.reason as Error);
   }
 
+  /**
+   * A tool, resource, template or prompt enabled, disabled or removed at run time here: every
+   * node serves the same lists. Published before the list change it causes, so a node hears
+   * of the item first (pub/sub keeps one publisher's order). A node started later begins with
+   * the registrations its code makes.
+   */
+  itemChanged(kind: ItemKind, key: string, state: ItemState): void {
+    this.publish(CHANNEL.server, JSON.stringify({ t: "item", kind, key, state, from: this.nodeId }));
+  }
+
   private onServerEvent(raw: string): void {
-    const m = JSON.parse(raw) as { t: string; uri?: string; kinds?: ("tools" | "resources" | "prompts")[] };
+    const m = JSON.parse(raw) as { t: string; uri?: string; kinds?: ("tools" | "resources" | "prompts")[]; kind?: ItemKind; key?: string; state?: ItemState; from?: string };
     const hub = this.host.server.listeners;
     if (m.t === "res") hub.resourceUpdated(m.uri!);
     else if (m.t === "list") for (const k of m.kinds!) hub.listChanged(k);
+    else if (m.t === "item" && m.from !== this.nodeId) this.host.server.applyItemChange(m.kind!, m.key!, m.state!);
   }
 
   // --- Streams ---------------------------------------------------------------------------

@@ -91,6 +91,8 @@ interface LiveSession {
   session: ServerSession;
   record: SessionRecord;
   lastActive: number;
+  /** When it was last used, as a count of uses across sessions (orders eviction; ms can tie). */
+  lastUse: number;
 }
 
 /** Where the endpoint answers unless told otherwise. */
@@ -125,6 +127,8 @@ export class HttpEndpoint {
   readonly gate?: HttpGate;
   private readonly onerror: (error: Error) => void;
   private sweeper?: ReturnType<typeof setInterval>;
+  /** Requests to sessions so far: `lastUse` stamps (see evictOne). */
+  private uses = 0;
   /** Bytes reserved by bodies being read now (see maxBufferedBodyBytes). */
   private bodyBytes = 0;
   private closing?: Promise<void>;
@@ -421,6 +425,7 @@ export class HttpEndpoint {
       if (!live) return httpError(503, -32000, "Service Unavailable: too many sessions", { ...cors, "retry-after": "5" });
     }
     live.lastActive = now;
+    live.lastUse = ++this.uses;
     // Refresh the stored record now and then, not on every request.
     if (now - live.record.lastActiveAt > Math.min(this.ttl / 4, 60_000)) {
       live.record.lastActiveAt = now;
@@ -466,7 +471,7 @@ export class HttpEndpoint {
     const session = await this.server.connect(transport);
     if (this.cluster) session.peer.requestIdPrefix = `${this.cluster.nodeId}~`;
     if (resume) session.restore(record.state);
-    const live: LiveSession = { transport, session, record, lastActive: Date.now() };
+    const live: LiveSession = { transport, session, record, lastActive: Date.now(), lastUse: ++this.uses };
     session.onStateChange = () => {
       record.state = session.state();
       this.persist(record);
@@ -499,7 +504,7 @@ export class HttpEndpoint {
     let oldest: LiveSession | undefined;
     for (const live of this.live.values()) {
       if (live.transport.busy) continue;
-      if (!oldest || live.lastActive < oldest.lastActive) oldest = live;
+      if (!oldest || live.lastUse < oldest.lastUse) oldest = live;
     }
     if (!oldest) return false;
     // Its record stays in the store: the client can still resume it later.

@@ -19,6 +19,7 @@ import {
   type Transport,
 } from "../../runtime/src/index.js";
 import { createTasksServer } from "../fixtures/runtime/tasks.js";
+import { taskStoreContract } from "./task-store-contract.js";
 
 const meta = {
   "io.modelcontextprotocol/protocolVersion": "2026-07-28",
@@ -241,4 +242,11 @@ describe("two nodes, one store", () => {
       await Promise.all([a.close(), b.close()]);
     }
   });
+});
+
+// The contract every TaskStore meets (RedisTaskStore runs it in test/cluster/redis-task-store.test.ts);
+// memory "nodes" share one store object.
+taskStoreContract("MemoryTaskStore", async (count, options) => {
+  const store = new MemoryTaskStore(options);
+  return { stores: Array.from({ length: count }, () => store), close: () => store.close() };
 });

@@ -1,15 +1,18 @@
 /**
  * `REDIS_URL` (or `--redis <url>`): a generated server serving HTTP shares its sessions,
- * events and cross-node routing through Redis, so several identical nodes can sit behind a
+ * events, tasks and cross-node routing through Redis, so several identical nodes can sit behind a
  * load balancer with no sticky sessions (docs/deploy.md). `@mcpgen/redis` is imported only
  * then: the runtime has no dependencies, and a server without REDIS_URL never loads it.
  */
 import type { ServeHttpOptions } from "./node-http.js";
 import type { McpServer } from "../server/server.js";
+import type { TaskStore } from "../server/task-store.js";
+import { offersTasks } from "../server/tasks.js";
 
 /** What `connectRedis` of @mcpgen/redis returns, as far as the entry point uses it. */
 interface RedisClusterLike {
   requestStateSecret: string;
+  taskStore?: TaskStore;
   httpOptions: Partial<ServeHttpOptions>;
   close(): Promise<void>;
 }
@@ -49,7 +52,17 @@ export async function sharedStoresFromEnv(
   if (server.options.requestState?.secret === undefined && !env.MCP_REQUEST_STATE_SECRET) {
     (server.options as { requestState?: object }).requestState = { ...server.options.requestState, secret: redis.requestStateSecret };
   }
-  // Stateless servers share only the requestState key: there are no sessions to share.
+  // Tasks live in Redis too, so any node answers for a task another runs (stateless or not: tasks
+  // are of 2026-07-28, which has no sessions). Only for servers that offer tasks: setting
+  // options.tasks would offer the extension. MCP_TASK_LEASE_MS bounds how long a task whose node
+  // died still reads `working` before the next tasks/get fails it.
+  if (redis.taskStore && offersTasks(server) && server.options.tasks?.store === undefined) {
+    const lease = env.MCP_TASK_LEASE_MS ? Number(env.MCP_TASK_LEASE_MS) : undefined;
+    const tasks = { ...server.options.tasks, store: redis.taskStore };
+    if (lease !== undefined && Number.isFinite(lease) && lease > 0 && tasks.leaseMs === undefined) tasks.leaseMs = lease;
+    (server.options as { tasks?: object }).tasks = tasks;
+  }
+  // Stateless servers share only the requestState key (and tasks): there are no sessions to share.
   const shared = rest.sessions === false ? {} : redis.httpOptions;
   return { options: { ...rest, ...shared }, close: () => redis.close() };
 }

@@ -105,13 +105,13 @@ export async function writeResponse(res: ServerResponse, response: Response): Pr
 
 /**
  * An SSE body written straight to the socket. What is written in one turn of the event
- * loop (the headers, a priming event, often the reply and the end) is gathered into one
- * string and leaves in one write: a POST answered at once costs one `end(text)`, as a
- * JSON reply does, instead of a write per event that node would gather again.
+ * loop (a priming event, often the reply and the end) is gathered into one string and
+ * leaves in one write with the headers. A stream that ends within that turn (a POST
+ * answered at once) is sent whole with a Content-Length, as a JSON reply is, instead of
+ * in chunked encoding: fewer bytes, and no chunk framing for either side to handle.
  */
 function writeSse(res: ServerResponse, status: number, headers: Record<string, string>, writer: SseWriter): void {
-  res.writeHead(status, headers);
-  const out = new NodeSseOutput(res);
+  const out = new NodeSseOutput(res, status, headers);
   // The client hanging up tells the session it disconnected.
   res.once("close", () => writer.cancel());
   writer.attach(out);
@@ -123,9 +123,14 @@ class NodeSseOutput {
   private pending = "";
   private scheduled = false;
   private ending = false;
-  private wrote = false;
+  /** The head is written with the first bytes, so a stream sent whole can say its length. */
+  private headWritten = false;
 
-  constructor(private readonly res: ServerResponse) {}
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly status: number,
+    private readonly headers: Record<string, string>,
+  ) {}
 
   schedule(): void {
     if (this.scheduled) return;
@@ -140,16 +145,20 @@ class NodeSseOutput {
     if (res.writableEnded || res.destroyed) return;
     const text = this.pending;
     this.pending = "";
-    if (this.ending) {
-      res.end(text);
-    } else if (text.length > 0) {
-      this.wrote = true;
-      res.write(text);
-    } else if (!this.wrote) {
+    if (!this.headWritten) {
+      this.headWritten = true;
+      if (this.ending) {
+        this.headers["content-length"] = String(Buffer.byteLength(text));
+        res.writeHead(this.status, this.headers);
+        res.end(text);
+        return;
+      }
+      res.writeHead(this.status, this.headers);
       // An idle stream still shows its headers at once.
-      res.flushHeaders();
-      this.wrote = true;
+      if (text.length === 0) res.flushHeaders();
     }
+    if (this.ending) res.end(text);
+    else if (text.length > 0) res.write(text);
   }
 
   write(text: string): void {

@@ -105,13 +105,13 @@ export async function writeResponse(res: ServerResponse, response: Response): Pr
 
 /**
  * An SSE body written straight to the socket. What is written in one turn of the event
- * loop (a priming event, often the reply and the end) is gathered into one string and
- * leaves in one write with the headers. A stream that ends within that turn (a POST
- * answered at once) is sent whole with a Content-Length, as a JSON reply is, instead of
- * in chunked encoding: fewer bytes, and no chunk framing for either side to handle.
+ * loop (the headers, a priming event, often the reply and the end) is gathered into one
+ * string and leaves in one write: a POST answered at once costs one `end(text)`, as a
+ * JSON reply does, instead of a write per event that node would gather again.
  */
 function writeSse(res: ServerResponse, status: number, headers: Record<string, string>, writer: SseWriter): void {
-  const out = new NodeSseOutput(res, status, headers);
+  res.writeHead(status, headers);
+  const out = new NodeSseOutput(res);
   // The client hanging up tells the session it disconnected.
   res.once("close", () => writer.cancel());
   writer.attach(out);
@@ -123,14 +123,9 @@ class NodeSseOutput {
   private pending = "";
   private scheduled = false;
   private ending = false;
-  /** The head is written with the first bytes, so a stream sent whole can say its length. */
-  private headWritten = false;
+  private wrote = false;
 
-  constructor(
-    private readonly res: ServerResponse,
-    private readonly status: number,
-    private readonly headers: Record<string, string>,
-  ) {}
+  constructor(private readonly res: ServerResponse) {}
 
   schedule(): void {
     if (this.scheduled) return;
@@ -145,20 +140,16 @@ class NodeSseOutput {
     if (res.writableEnded || res.destroyed) return;
     const text = this.pending;
     this.pending = "";
-    if (!this.headWritten) {
-      this.headWritten = true;
-      if (this.ending) {
-        this.headers["content-length"] = String(Buffer.byteLength(text));
-        res.writeHead(this.status, this.headers);
-        res.end(text);
-        return;
-      }
-      res.writeHead(this.status, this.headers);
+    if (this.ending) {
+      res.end(text);
+    } else if (text.length > 0) {
+      this.wrote = true;
+      res.write(text);
+    } else if (!this.wrote) {
       // An idle stream still shows its headers at once.
-      if (text.length === 0) res.flushHeaders();
+      res.flushHeaders();
+      this.wrote = true;
     }
-    if (this.ending) res.end(text);
-    else if (text.length > 0) res.write(text);
   }
 
   write(text: string): void {

@@ -30,12 +30,14 @@ export interface StoreOptions {
 /** `count` store objects sharing one set of tasks (as nodes would), and how to release them. */
 export type MakeStores = (count: number, options?: StoreOptions) => Promise<{ stores: TaskStore[]; close(): Promise<void> }>;
 
-const meta = {
+/** The `_meta` of a 2026-07-28 request from a client that declares the tasks extension. */
+export const meta = {
   "io.modelcontextprotocol/protocolVersion": "2026-07-28",
   "io.modelcontextprotocol/clientCapabilities": { elicitation: {}, sampling: {}, extensions: { "io.modelcontextprotocol/tasks": {} } },
 };
 
-function authenticated(inner: Transport, auth: AuthInfo): Transport {
+/** A server-side transport whose every message comes from `auth` (as HTTP's auth layer would say). */
+export function authenticated(inner: Transport, auth: AuthInfo): Transport {
   return new Proxy(inner, {
     get(target, key, receiver) {
       if (key !== "start") return Reflect.get(target, key, receiver);
@@ -45,7 +47,8 @@ function authenticated(inner: Transport, auth: AuthInfo): Transport {
   });
 }
 
-async function node(options: TaskOptions, server: McpServer = createTasksServer(options), auth?: AuthInfo) {
+/** A server in process and a raw peer talking to it (as `auth`, when given). */
+export async function node(options: TaskOptions, server: McpServer = createTasksServer(options), auth?: AuthInfo) {
   const [a, b] = createMemoryTransportPair();
   await server.connect(auth ? authenticated(a, auth) : a);
   const peer = new Peer();

@@ -8,63 +8,12 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import {
   MemoryTaskStore,
-  McpServer,
   McpError,
-  Peer,
-  createMemoryTransportPair,
   tasksOf,
-  type AuthInfo,
-  type TaskOptions,
   type TaskRecord,
-  type Transport,
 } from "../../runtime/src/index.js";
 import { createTasksServer } from "../fixtures/runtime/tasks.js";
-import { taskStoreContract } from "./task-store-contract.js";
-
-const meta = {
-  "io.modelcontextprotocol/protocolVersion": "2026-07-28",
-  "io.modelcontextprotocol/clientCapabilities": { elicitation: {}, sampling: {}, extensions: { "io.modelcontextprotocol/tasks": {} } },
-};
-
-/** A server-side transport whose every message comes from `auth` (as HTTP's auth layer would say). */
-function authenticated(inner: Transport, auth: AuthInfo): Transport {
-  return new Proxy(inner, {
-    get(target, key, receiver) {
-      if (key !== "start") return Reflect.get(target, key, receiver);
-      return (sink: Parameters<Transport["start"]>[0]) =>
-        target.start({ ...sink, message: (m: unknown, extra?: object) => sink.message(m, { ...extra, authInfo: auth }) } as typeof sink);
-    },
-  });
-}
-
-/** A server in process and a raw peer talking to it (as `auth`, when given). */
-async function node(options: TaskOptions, server: McpServer = createTasksServer(options), auth?: AuthInfo) {
-  const [a, b] = createMemoryTransportPair();
-  await server.connect(auth ? authenticated(a, auth) : a);
-  const peer = new Peer();
-  await peer.connect(b);
-  const call = (name: string, args: Record<string, unknown> = {}) => peer.request<any>("tools/call", { name, arguments: args, _meta: meta });
-  const task = (method: string, taskId: string, more: Record<string, unknown> = {}) => peer.request<any>(method, { taskId, ...more, _meta: meta });
-  return { server, peer, call, task, close: () => Promise.all([peer.close(), server.close()]) };
-}
-
-/** Waits (by store events, not time) until the task's record satisfies `done`. */
-function recordWhere(store: MemoryTaskStore, taskId: string, done: (r: TaskRecord) => boolean): Promise<TaskRecord> {
-  return new Promise((resolve) => {
-    const stop = store.subscribe((r) => {
-      if (r.taskId === taskId && done(r)) {
-        stop();
-        resolve(r);
-      }
-    });
-    void store.get(taskId).then((r) => {
-      if (r && done(r)) {
-        stop();
-        resolve(r);
-      }
-    });
-  });
-}
+import { node, recordWhere, taskStoreContract } from "./task-store-contract.js";
 
 describe("task lifetimes with an injected clock", () => {
   test("TTL: the task answers tasks/get until createdAt + ttlMs, then it is unknown (-32602)", async () => {

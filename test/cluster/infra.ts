@@ -189,6 +189,9 @@ ${upstreams.map((p) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=2s;`)
       proxy_cache off;
       proxy_read_timeout 1h;
       client_max_body_size 4m;
+      # A draining node answers 503 before running anything: a resume (GET) goes to the next
+      # node. POSTs are never retried (not idempotent); their clients see the 503.
+      proxy_next_upstream error timeout http_503;
       add_header X-Upstream $upstream_addr always;
     }
   }
